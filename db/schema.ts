@@ -1,0 +1,165 @@
+// The read model (drizzle). Temporal holds each case's execution state; these tables hold what worklists,
+// searches, reports and the audit need, written by the workflow's projection activity (cases' steps and
+// events) and by the API (case intake, users, tokens, the access log).
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { ProcessDefinition } from '../process/definition.ts';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  displayName: text('display_name').notNull(),
+  /** clerk | department | manager | admin */
+  role: text('role').notNull(),
+  /** Department code, set for department staff only. */
+  department: text('department'),
+  createdAt: createdAt(),
+});
+
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id),
+  /** SHA-256 of the bearer token: a leaked table does not leak tokens. */
+  tokenHash: text('token_hash').notNull().unique(),
+  label: text('label').notNull(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export const processDefinitions = pgTable(
+  'process_definitions',
+  {
+    processId: text('process_id').notNull(),
+    version: integer('version').notNull(),
+    title: text('title').notNull(),
+    definition: jsonb('definition').$type<ProcessDefinition>().notNull(),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.processId, t.version] })],
+);
+
+/** One combined application (办件). */
+export const cases = pgTable(
+  'cases',
+  {
+    id: uuid('id').primaryKey(),
+    caseNo: text('case_no').notNull().unique(),
+    processId: text('process_id').notNull(),
+    processVersion: integer('process_version').notNull(),
+    /** running | completed | partially_completed | denied */
+    status: text('status').notNull(),
+    application: jsonb('application').$type<Record<string, unknown>>().notNull(),
+    /** Outputs of approved steps with provenance: name -> {value, stepId, at}. */
+    data: jsonb('data').$type<Record<string, CaseDatum>>().notNull().default({}),
+    idempotencyKey: text('idempotency_key'),
+    /** SHA-256 of the submitted request, so a reused key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    submittedBy: uuid('submitted_by')
+      .notNull()
+      .references(() => users.id),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('cases_idempotency_idx')
+      .on(t.submittedBy, t.idempotencyKey)
+      .where(sql`${t.idempotencyKey} is not null`),
+    index('cases_status_idx').on(t.status, t.submittedAt),
+  ],
+);
+
+export interface CaseDatum {
+  value: string | number | boolean;
+  stepId: string;
+  at: string;
+}
+
+/** One department step (事项) of a case: its worklist entry while it awaits a decision. */
+export const caseSteps = pgTable(
+  'case_steps',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    stepId: text('step_id').notNull(),
+    department: text('department').notNull(),
+    title: text('title').notNull(),
+    /** blocked | awaiting_decision | approved | denied | cancelled */
+    status: text('status').notNull(),
+    outputs: jsonb('outputs').$type<Record<string, string | number | boolean>>(),
+    opinion: text('opinion'),
+    reasons: jsonb('reasons').$type<string[]>(),
+    decidedBy: uuid('decided_by'),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.stepId] }),
+    index('case_steps_worklist_idx').on(t.department, t.status, t.dispatchedAt),
+  ],
+);
+
+/**
+ * The audit trail: every transition, numbered by the workflow, append-only. Each row's hash covers the
+ * previous row's hash, so an edited or deleted row shows when the chain is verified.
+ */
+export const caseEvents = pgTable(
+  'case_events',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    stepId: text('step_id'),
+    /** User id, or 'system' for transitions the engine makes itself. */
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    opinion: text('opinion'),
+    details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.seq] })],
+);
+
+/** Every read of a case's personal data by staff (PIPL): the applicant can see who looked. */
+export const accessLog = pgTable(
+  'access_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    userId: uuid('user_id').notNull(),
+    role: text('role').notNull(),
+    department: text('department'),
+    purpose: text('purpose').notNull(),
+    /** The form fields shown (names only, never values). */
+    fields: jsonb('fields').$type<string[]>().notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('access_log_case_idx').on(t.caseId, t.at)],
+);
+
+/** Per-day counters behind human-readable case numbers. */
+export const caseNumberCounters = pgTable('case_number_counters', {
+  day: text('day').primaryKey(),
+  last: integer('last').notNull(),
+});

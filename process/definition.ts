@@ -1,0 +1,94 @@
+// Process definitions (一件事): the data a caseWorkflow interprets. Pure types, no I/O: this module is
+// imported by workflow code, the API and the catalog alike.
+
+/** How a step reaches its department: our own worklist, the department's HTTP system, or rules (秒批). */
+export type AdapterKind = 'worklist' | 'http' | 'auto';
+export const ADAPTER_KINDS: readonly AdapterKind[] = ['worklist', 'http', 'auto'];
+
+/** Output values are plain scalars so they can be checked without a schema engine inside a workflow. */
+export type OutputType = 'string' | 'number' | 'boolean' | 'date';
+export const OUTPUT_TYPES: readonly OutputType[] = ['string', 'number', 'boolean', 'date'];
+
+export interface OutputSpec {
+  /** Case-wide name; a dependant step consumes it by this name (数据共享: never asked again). */
+  name: string;
+  title: string;
+  type: OutputType;
+  /** A regular expression the value must match in full (strings only), e.g. the 18-character credit code. */
+  pattern?: string;
+  /** Defaults to true: an approval without it is rejected. */
+  required?: boolean;
+}
+
+/** What happens to the rest of the case when this step is denied. */
+export type OnDeny = 'cancel-dependants' | 'stop-case';
+
+export interface StepDefinition {
+  /** Short stable id, unique in the definition (e.g. "registration"). */
+  id: string;
+  title: string;
+  /** Code of the department that owns the step (one of the definition's departments). */
+  department: string;
+  adapter: AdapterKind;
+  /** Steps that must be approved before this one starts (串联); steps with no path between them run in parallel (并联). */
+  dependsOn: string[];
+  /** Top-level fields of the combined form this step's department may see (PIPL: minimum necessary). */
+  fields: string[];
+  /** Materials this step's department may see. */
+  materials: string[];
+  /** Outputs of earlier steps this step consumes. */
+  inputs: string[];
+  /** What an approval must (or may) carry. */
+  outputs: OutputSpec[];
+  /** Defaults to 'cancel-dependants'. */
+  onDeny?: OnDeny;
+}
+
+export interface DepartmentRef {
+  code: string;
+  name: string;
+}
+
+export interface MaterialDefinition {
+  id: string;
+  title: string;
+  /** Core materials must be present at intake; others may be promised later (容缺受理). */
+  core?: boolean;
+}
+
+/** A JSON Schema (draft 2020-12 subset) of the combined form; validated with Ajv outside workflows. */
+export interface FormSchema {
+  type: 'object';
+  properties: Record<string, Record<string, unknown>>;
+  required?: string[];
+  additionalProperties?: boolean;
+  [keyword: string]: unknown;
+}
+
+export interface ProcessDefinition {
+  id: string;
+  version: number;
+  title: string;
+  description?: string;
+  /** Department codes that take part, with display names. */
+  departments: DepartmentRef[];
+  /** The combined form (一表申请). */
+  form: FormSchema;
+  /** One shared set of materials; steps name the ones they may see. */
+  materials: MaterialDefinition[];
+  steps: StepDefinition[];
+}
+
+export type StepStatus = 'blocked' | 'awaiting_decision' | 'approved' | 'denied' | 'cancelled';
+export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['approved', 'denied', 'cancelled'];
+
+export type CaseOutcome = 'completed' | 'partially_completed' | 'denied';
+export type CaseStatus = 'running' | CaseOutcome;
+
+export function isTerminal(status: StepStatus): boolean {
+  return TERMINAL_STEP_STATUSES.includes(status);
+}
+
+export function stepById(definition: ProcessDefinition, stepId: string): StepDefinition | undefined {
+  return definition.steps.find((s) => s.id === stepId);
+}

@@ -1,0 +1,155 @@
+// Validation of a process definition: every problem at once (一次告知 applies to authors too), each with a
+// path into the definition so an editor can point at it.
+import type { ProcessDefinition, StepDefinition } from './definition.ts';
+import { ADAPTER_KINDS, OUTPUT_TYPES } from './definition.ts';
+
+export interface DefinitionProblem {
+  path: string;
+  message: string;
+}
+
+const ID = /^[a-z][a-z0-9-]{0,63}$/;
+
+function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const v of values) (seen.has(v) ? twice : seen).add(v);
+  return [...twice];
+}
+
+/** Finds one cycle in the dependency graph, returned as the step ids along it (first id repeated last). */
+export function findCycle(steps: readonly StepDefinition[]): string[] | undefined {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'visiting') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'visiting');
+    path.push(id);
+    for (const dep of byId.get(id)?.dependsOn ?? []) {
+      if (!byId.has(dep)) continue;
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const s of steps) {
+    const cycle = visit(s.id);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+/** All steps a step transitively depends on. */
+export function ancestors(steps: readonly StepDefinition[], stepId: string): Set<string> {
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const found = new Set<string>();
+  const stack = [...(byId.get(stepId)?.dependsOn ?? [])];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (found.has(id)) continue;
+    found.add(id);
+    stack.push(...(byId.get(id)?.dependsOn ?? []));
+  }
+  return found;
+}
+
+function checkShape(def: ProcessDefinition, problems: DefinitionProblem[]): boolean {
+  const add = (path: string, message: string) => problems.push({ path, message });
+  if (typeof def !== 'object' || def === null) {
+    add('', 'a definition must be an object');
+    return false;
+  }
+  if (typeof def.id !== 'string' || !ID.test(def.id)) add('id', 'must be a lower-case id (a-z, 0-9, -)');
+  if (!Number.isInteger(def.version) || def.version < 1) add('version', 'must be a positive integer');
+  if (typeof def.title !== 'string' || def.title.trim() === '') add('title', 'is required');
+  if (!Array.isArray(def.departments)) add('departments', 'must be a list');
+  if (!Array.isArray(def.materials)) add('materials', 'must be a list');
+  if (!Array.isArray(def.steps) || def.steps.length === 0) add('steps', 'must be a non-empty list');
+  if (typeof def.form !== 'object' || def.form === null || def.form.type !== 'object') {
+    add('form', "must be a JSON Schema with type 'object'");
+  } else if (typeof def.form.properties !== 'object' || def.form.properties === null) {
+    add('form.properties', 'must list the fields of the combined form');
+  }
+  return problems.length === 0;
+}
+
+export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  if (!checkShape(def, problems)) return problems;
+  const add = (path: string, message: string) => problems.push({ path, message });
+
+  const departments = new Set(def.departments.map((d) => d.code));
+  const materials = new Set(def.materials.map((m) => m.id));
+  const fields = new Set(Object.keys(def.form.properties));
+  const stepIds = new Set(def.steps.map((s) => s.id));
+
+  for (const d of duplicates(def.departments.map((d) => d.code))) add('departments', `department ${d} is listed twice`);
+  for (const m of duplicates(def.materials.map((m) => m.id))) add('materials', `material '${m}' is listed twice`);
+  for (const s of duplicates(def.steps.map((s) => s.id))) add('steps', `step id '${s}' is used twice`);
+  for (const f of def.form.required ?? []) {
+    if (!fields.has(f)) add('form.required', `required field '${f}' is not a property of the form`);
+  }
+
+  const producers = new Map<string, string>();
+  def.steps.forEach((step, i) => {
+    for (const out of step.outputs ?? []) {
+      const other = producers.get(out.name);
+      if (other !== undefined) {
+        add(`steps[${i}].outputs`, `output '${out.name}' is also produced by step '${other}'`);
+      } else {
+        producers.set(out.name, step.id);
+      }
+    }
+  });
+
+  def.steps.forEach((step, i) => {
+    const at = `steps[${i}]`;
+    if (typeof step.id !== 'string' || !ID.test(step.id)) add(`${at}.id`, 'must be a lower-case id (a-z, 0-9, -)');
+    if (typeof step.title !== 'string' || step.title.trim() === '') add(`${at}.title`, 'is required');
+    if (!departments.has(step.department)) add(`${at}.department`, `unknown department '${step.department}'`);
+    if (!ADAPTER_KINDS.includes(step.adapter)) {
+      add(`${at}.adapter`, `unknown adapter '${step.adapter}' (one of ${ADAPTER_KINDS.join(', ')})`);
+    }
+    if (step.onDeny !== undefined && step.onDeny !== 'cancel-dependants' && step.onDeny !== 'stop-case') {
+      add(`${at}.onDeny`, "must be 'cancel-dependants' or 'stop-case'");
+    }
+    for (const dep of step.dependsOn ?? []) {
+      if (dep === step.id) add(`${at}.dependsOn`, `step '${step.id}' depends on itself`);
+      else if (!stepIds.has(dep)) add(`${at}.dependsOn`, `unknown step '${dep}'`);
+    }
+    for (const f of step.fields ?? []) {
+      if (!fields.has(f)) add(`${at}.fields`, `unknown form field '${f}'`);
+    }
+    for (const m of step.materials ?? []) {
+      if (!materials.has(m)) add(`${at}.materials`, `unknown material '${m}'`);
+    }
+    const before = ancestors(def.steps, step.id);
+    for (const input of step.inputs ?? []) {
+      const producer = producers.get(input);
+      if (producer === undefined) add(`${at}.inputs`, `output '${input}' is consumed but no step produces it`);
+      else if (!before.has(producer)) {
+        add(`${at}.inputs`, `output '${input}' comes from step '${producer}', which '${step.id}' does not depend on`);
+      }
+    }
+    (step.outputs ?? []).forEach((out, j) => {
+      if (!OUTPUT_TYPES.includes(out.type)) {
+        add(`${at}.outputs[${j}].type`, `unknown type '${out.type}' (one of ${OUTPUT_TYPES.join(', ')})`);
+      }
+      if (out.pattern !== undefined) {
+        try {
+          new RegExp(out.pattern);
+        } catch {
+          add(`${at}.outputs[${j}].pattern`, 'is not a valid regular expression');
+        }
+      }
+    });
+  });
+
+  const cycle = findCycle(def.steps);
+  if (cycle) add('steps', `dependency cycle: ${cycle.join(' -> ')}`);
+  return problems;
+}

@@ -1,0 +1,19 @@
+// The built-in catalog: every definition is validated when the catalog loads, so a broken definition stops
+// start-up with its problems listed instead of failing a case later.
+import type { ProcessDefinition } from '../process/definition.ts';
+import { validateDefinition } from '../process/validate.ts';
+import { companyStartup } from './company-startup.ts';
+import { isKnownDepartment } from './departments.ts';
+
+export const CATALOG: readonly ProcessDefinition[] = [companyStartup];
+
+export function loadCatalog(definitions: readonly ProcessDefinition[] = CATALOG): ProcessDefinition[] {
+  const problems = definitions.flatMap((def) => [
+    ...validateDefinition(def).map((p) => `${def.id}: ${p.path}: ${p.message}`),
+    ...def.departments
+      .filter((d) => !isKnownDepartment(d.code))
+      .map((d) => `${def.id}: departments: ${d.code} is not in the department registry`),
+  ]);
+  if (problems.length > 0) throw new Error(`The process catalog is invalid:\n${problems.join('\n')}`);
+  return [...definitions];
+}

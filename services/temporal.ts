@@ -1,0 +1,74 @@
+// Reaches a Temporal server: the one at TEMPORAL_ADDRESS (start none), or an embedded dev server started
+// here (persisted in a SQLite file, with its web UI) and stopped by stop().
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { resolveTemporalExecutable } from './temporal-cli.ts';
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; keep warnings and errors (no case data is in them). */
+export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level) });
+}
+
+export interface TemporalServices {
+  address: string;
+  namespace: string;
+  /** The Temporal web UI, when this process started the server. */
+  uiUrl?: string;
+  client: Client;
+  /** For workers. */
+  nativeConnection: NativeConnection;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedServerOptions {
+  /** SQLite file that keeps workflows across restarts; absent means in memory. */
+  dbFilename?: string;
+  port?: number;
+  uiPort?: number;
+  /** Extra dev-server arguments (e.g. dynamic config for benchmarks). */
+  extraArgs?: string[];
+}
+
+export async function startEmbeddedTemporal(options: EmbeddedServerOptions = {}): Promise<TemporalServices> {
+  installTemporalRuntime();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: resolveTemporalExecutable('dev-server'),
+      ip: '127.0.0.1',
+      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+      log: { format: 'pretty', level: 'error' },
+      extraArgs: options.extraArgs ?? [],
+    },
+  });
+  return {
+    address: env.address,
+    namespace: env.namespace ?? 'default',
+    ...(options.uiPort ? { uiUrl: `http://127.0.0.1:${options.uiPort}` } : {}),
+    client: env.client,
+    nativeConnection: env.nativeConnection,
+    stop: () => env.teardown(),
+  };
+}
+
+export async function connectTemporal(address: string, namespace = 'default'): Promise<TemporalServices> {
+  installTemporalRuntime();
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  return {
+    address,
+    namespace,
+    client: new Client({ connection, namespace }),
+    nativeConnection,
+    stop: async () => {
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
+}

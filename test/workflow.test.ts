@@ -1,0 +1,184 @@
+// caseWorkflow on a real Temporal dev server with a real database: dispatch, output propagation,
+// cancellation on denial, and every way the `decide` Update refuses a decision.
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../db/audit.ts';
+import { caseTimeline, insertCase, listSteps } from '../db/cases.ts';
+import { createUser } from '../db/users.ts';
+import type { ProcessDefinition } from '../process/definition.ts';
+import { companyStartup } from '../processes/company-startup.ts';
+import { type CaseInput, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { startTestEngine, type TestEngine } from './helpers.ts';
+
+let engine: TestEngine;
+let clerkId: string;
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  clerkId = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
+});
+afterAll(() => engine?.stop());
+
+async function startCase(definition: ProcessDefinition) {
+  const id = randomUUID();
+  await insertCase(engine.database.db, {
+    id,
+    caseNo: `T-${id.slice(0, 8)}`,
+    processId: definition.id,
+    processVersion: definition.version,
+    application: {},
+    submittedBy: clerkId,
+    requestHash: 'test',
+  });
+  const input: CaseInput = { caseId: id, caseNo: `T-${id}`, definition, submittedBy: clerkId };
+  return engine.temporal.client.workflow.start('caseWorkflow', {
+    taskQueue: engine.taskQueue,
+    workflowId: id,
+    args: [input],
+  });
+}
+
+const registrationOutputs = {
+  creditCode: '91330106MA2KXXXX0Q',
+  companyName: '杭州示例科技有限公司',
+  legalRepresentativeName: '张三',
+  registeredAddress: '杭州市西湖区文三路 1 号',
+  businessScope: '软件开发',
+  registrationDate: '2026-11-28',
+};
+
+function decide(stepId: string, department: string, extra: Partial<DecideArgs> = {}): DecideArgs {
+  return { stepId, outcome: 'approve', opinion: 'OK', actor: { userId: randomUUID(), department }, ...extra };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const cause = (error as WorkflowUpdateFailedError).cause;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+describe('company start-up', () => {
+  it('releases the five parallel steps with the credit code once registration is approved', async () => {
+    const handle = await startCase(companyStartup);
+    const result = await handle.executeUpdate(decideUpdate, {
+      args: [decide('registration', 'SAMR', { outputs: registrationOutputs })],
+    });
+    expect(result.dispatched.sort()).toEqual(['bank', 'housing-fund', 'seal', 'social-insurance', 'tax']);
+
+    // Read-your-writes: the read model shows the decision and the dispatch when the Update returns.
+    const steps = await listSteps(engine.database.db, handle.workflowId);
+    expect(steps.filter((s) => s.status === 'awaiting_decision')).toHaveLength(5);
+    const state = await handle.query(stateQuery);
+    expect(state.data.creditCode).toMatchObject({ value: registrationOutputs.creditCode, stepId: 'registration' });
+
+    const approvals: [string, string, Record<string, string | number>][] = [
+      ['seal', 'PSB', { sealFilingNo: 'S-1' }],
+      ['tax', 'TAX', { invoiceQuota: 25 }],
+      ['social-insurance', 'HRSS', { socialInsuranceNo: 'SI-1' }],
+      ['housing-fund', 'HPF', { housingFundAccountNo: 'HF-1' }],
+      ['bank', 'BANK', { appointmentRef: 'B-1', appointmentDate: '2026-12-01' }],
+    ];
+    const results = await Promise.all(
+      approvals.map(([step, dept, outputs]) =>
+        handle.executeUpdate(decideUpdate, { args: [decide(step, dept, { outputs })] }),
+      ),
+    );
+    expect(results.filter((r) => r.caseStatus === 'completed')).toHaveLength(1);
+    const final = await handle.result();
+    expect(final.status).toBe('completed');
+    expect(final.data.invoiceQuota).toMatchObject({ value: 25, stepId: 'tax' });
+
+    const timeline = await caseTimeline(engine.database.db, handle.workflowId);
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+    expect(timeline.at(-1)).toMatchObject({ type: 'case.closed', details: { outcome: 'completed' } });
+    expect(await verifyChain(engine.database.db, handle.workflowId)).toEqual({
+      intact: true,
+      events: timeline.length,
+    });
+  });
+
+  it('stops the whole case when registration is denied', async () => {
+    const handle = await startCase(companyStartup);
+    const result = await handle.executeUpdate(decideUpdate, {
+      args: [decide('registration', 'SAMR', { outcome: 'deny', opinion: 'Name taken', reasons: ['name'] })],
+    });
+    expect(result.cancelled).toHaveLength(5);
+    expect(result.caseStatus).toBe('denied');
+    expect((await handle.result()).status).toBe('denied');
+  });
+});
+
+describe('denial cancels only dependants', () => {
+  const diamond: ProcessDefinition = {
+    ...companyStartup,
+    id: 'diamond',
+    steps: [
+      { ...companyStartup.steps[0]!, id: 'a', dependsOn: [], onDeny: 'cancel-dependants', outputs: [] },
+      { ...companyStartup.steps[1]!, id: 'b', dependsOn: ['a'], inputs: [], outputs: [] },
+      { ...companyStartup.steps[2]!, id: 'c', dependsOn: [], inputs: [], outputs: [] },
+      { ...companyStartup.steps[3]!, id: 'd', dependsOn: ['b', 'c'], inputs: [], outputs: [] },
+    ],
+  };
+
+  it('cancels b and d but lets c finish', async () => {
+    const handle = await startCase(diamond);
+    const denied = await handle.executeUpdate(decideUpdate, {
+      args: [decide('a', 'SAMR', { outcome: 'deny', opinion: 'No' })],
+    });
+    expect(denied.cancelled.sort()).toEqual(['b', 'd']);
+    expect(denied.caseStatus).toBe('running');
+    const state = await handle.query(stateQuery);
+    expect(state.steps.c).toBe('awaiting_decision');
+    const approved = await handle.executeUpdate(decideUpdate, { args: [decide('c', 'TAX')] });
+    expect(approved.caseStatus).toBe('partially_completed');
+    expect((await handle.result()).steps).toEqual({ a: 'denied', b: 'cancelled', c: 'approved', d: 'cancelled' });
+  });
+});
+
+describe('the decide Update refuses', () => {
+  it('every invalid decision, without touching history', async () => {
+    const handle = await startCase(companyStartup);
+    const cases: [DecideArgs, string][] = [
+      [decide('nope', 'SAMR'), 'unknown-step'],
+      [decide('seal', 'PSB', { outputs: { sealFilingNo: 'x' } }), 'step-not-awaiting-decision'],
+      [decide('registration', 'TAX', { outputs: registrationOutputs }), 'wrong-department'],
+      [decide('registration', 'SAMR', { outcome: 'maybe' as never }), 'malformed-decision'],
+      [decide('registration', 'SAMR', { opinion: '  ', outputs: registrationOutputs }), 'malformed-decision'],
+      [decide('registration', 'SAMR', { outputs: { creditCode: '91330106MA2KXXXX0Q' } }), 'invalid-outputs'],
+      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, creditCode: 'short' } }), 'invalid-outputs'],
+      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, surprise: 1 } }), 'invalid-outputs'],
+      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, registrationDate: '28/11' } }), 'invalid-outputs'],
+    ];
+    for (const [args, type] of cases) {
+      const failure = await rejection(handle.executeUpdate(decideUpdate, { args: [args] }));
+      expect(failure.type, JSON.stringify(args)).toBe(type);
+    }
+    const missing = await rejection(
+      handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: {} })] }),
+    );
+    expect((missing.details?.[0] as { field: string }[]).map((e) => e.field).sort()).toEqual([
+      'outputs.businessScope',
+      'outputs.companyName',
+      'outputs.creditCode',
+      'outputs.legalRepresentativeName',
+      'outputs.registeredAddress',
+      'outputs.registrationDate',
+    ]);
+
+    // Nothing was recorded: the first valid decision is still accepted, and a second one is refused.
+    expect((await handle.query(stateQuery)).seq).toBe(2);
+    await handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: registrationOutputs })] });
+    const again = await rejection(
+      handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: registrationOutputs })] }),
+    );
+    expect(again.type).toBe('step-not-awaiting-decision');
+    await handle.terminate('test done');
+  });
+});
