@@ -3,8 +3,8 @@
 // Idempotent: events carry the workflow's sequence numbers and are written in one transaction with their
 // effects, so a retried batch finds its events already there and changes nothing.
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
 import { type AuditRow, chainHash } from '../db/audit.ts';
+import type { Db } from '../db/client.ts';
 import { caseEvents, caseSteps, cases } from '../db/schema.ts';
 import type { CaseEvent } from '../process/events.ts';
 
@@ -81,7 +81,14 @@ async function applyEffects(tx: Tx, caseId: string, events: CaseEvent[]): Promis
       case 'step.approved': {
         await tx
           .update(caseSteps)
-          .set({ status: 'approved', outputs: e.outputs, opinion: e.opinion, decidedBy: e.actor, decidedAt: at, updatedAt: at })
+          .set({
+            status: 'approved',
+            outputs: e.outputs,
+            opinion: e.opinion,
+            decidedBy: e.actor,
+            decidedAt: at,
+            updatedAt: at,
+          })
           .where(step(e.stepId));
         const provenance = Object.fromEntries(
           Object.entries(e.outputs).map(([name, value]) => [name, { value, stepId: e.stepId, at: e.at }]),
@@ -95,7 +102,14 @@ async function applyEffects(tx: Tx, caseId: string, events: CaseEvent[]): Promis
       case 'step.denied':
         await tx
           .update(caseSteps)
-          .set({ status: 'denied', opinion: e.opinion, reasons: e.reasons, decidedBy: e.actor, decidedAt: at, updatedAt: at })
+          .set({
+            status: 'denied',
+            opinion: e.opinion,
+            reasons: e.reasons,
+            decidedBy: e.actor,
+            decidedAt: at,
+            updatedAt: at,
+          })
           .where(step(e.stepId));
         break;
       case 'step.cancelled':

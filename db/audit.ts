@@ -28,7 +28,11 @@ export interface ChainVerdict {
 }
 
 export async function verifyChain(db: Db, caseId: string): Promise<ChainVerdict> {
-  const rows = await db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq));
+  const rows = await db
+    .select()
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, caseId))
+    .orderBy(asc(caseEvents.seq));
   let previous = '';
   for (const [i, r] of rows.entries()) {
     const row: AuditRow = {
@@ -41,7 +45,8 @@ export async function verifyChain(db: Db, caseId: string): Promise<ChainVerdict>
       opinion: r.opinion,
       details: r.details,
     };
-    if (r.seq !== i + 1 || chainHash(previous, row) !== r.hash) return { intact: false, events: rows.length, brokenAt: r.seq };
+    if (r.seq !== i + 1 || chainHash(previous, row) !== r.hash)
+      return { intact: false, events: rows.length, brokenAt: r.seq };
     previous = r.hash;
   }
   return { intact: true, events: rows.length };

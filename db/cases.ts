@@ -20,9 +20,18 @@ export async function nextCaseNo(db: Db, prefix: string, at: Date): Promise<stri
   const [row] = await db
     .insert(caseNumberCounters)
     .values({ day, last: 1 })
-    .onConflictDoUpdate({ target: caseNumberCounters.day, set: { last: sql`${caseNumberCounters.last} + 1` } })
+    .onConflictDoUpdate({
+      target: caseNumberCounters.day,
+      set: { last: sql`${caseNumberCounters.last} + 1` },
+    })
     .returning({ last: caseNumberCounters.last });
   return `${prefix}-${day}-${String(row!.last).padStart(6, '0')}`;
+}
+
+export interface NewStep {
+  stepId: string;
+  department: string;
+  title: string;
 }
 
 export interface NewCase {
@@ -34,6 +43,8 @@ export interface NewCase {
   submittedBy: string;
   idempotencyKey?: string;
   requestHash: string;
+  /** Every step of the definition, shown as blocked until the workflow releases it. */
+  steps: NewStep[];
 }
 
 /**
@@ -41,12 +52,22 @@ export interface NewCase {
  * `created` tells which; a concurrent duplicate loses the insert race and reads the winner's row.
  */
 export async function insertCase(db: Db, c: NewCase): Promise<{ row: CaseRow; created: boolean }> {
-  const inserted = await db
-    .insert(cases)
-    .values({ ...c, idempotencyKey: c.idempotencyKey ?? null, status: 'running' })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted[0]) return { row: inserted[0], created: true };
+  const { steps, ...fields } = c;
+  const inserted = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(cases)
+      .values({ ...fields, idempotencyKey: c.idempotencyKey ?? null, status: 'running' })
+      .onConflictDoNothing()
+      .returning();
+    if (row && steps.length > 0) {
+      const at = row.submittedAt;
+      await tx
+        .insert(caseSteps)
+        .values(steps.map((s) => ({ ...s, caseId: row.id, status: 'blocked', updatedAt: at })));
+    }
+    return row;
+  });
+  if (inserted) return { row: inserted, created: true };
   const [existing] = await db
     .select()
     .from(cases)

@@ -1,7 +1,8 @@
 // Case events: every transition of a case, numbered by its workflow. They are the audit trail and the
 // only thing the projection needs to bring the read model up to date.
-import type { CaseOutcome } from './definition.ts';
+
 import type { OutputValue } from './decision.ts';
+import type { CaseOutcome } from './definition.ts';
 
 interface EventBase {
   /** 1, 2, 3 … per case, assigned by the workflow: the projection's idempotency key. */

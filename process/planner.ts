@@ -66,7 +66,12 @@ export function plan(definition: ProcessDefinition, current: StepStatuses): Plan
   }
 
   const finished = definition.steps.every((s) => isTerminal(statuses[s.id] ?? 'blocked'));
-  return { transitions, statuses, finished, ...(finished ? { outcome: outcomeOf(definition, statuses) } : {}) };
+  return {
+    transitions,
+    statuses,
+    finished,
+    ...(finished ? { outcome: outcomeOf(definition, statuses) } : {}),
+  };
 }
 
 /** completed: every step approved; denied: none approved; otherwise partially completed. */

@@ -87,8 +87,10 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
   const fields = new Set(Object.keys(def.form.properties));
   const stepIds = new Set(def.steps.map((s) => s.id));
 
-  for (const d of duplicates(def.departments.map((d) => d.code))) add('departments', `department ${d} is listed twice`);
-  for (const m of duplicates(def.materials.map((m) => m.id))) add('materials', `material '${m}' is listed twice`);
+  for (const d of duplicates(def.departments.map((d) => d.code)))
+    add('departments', `department ${d} is listed twice`);
+  for (const m of duplicates(def.materials.map((m) => m.id)))
+    add('materials', `material '${m}' is listed twice`);
   for (const s of duplicates(def.steps.map((s) => s.id))) add('steps', `step id '${s}' is used twice`);
   for (const f of def.form.required ?? []) {
     if (!fields.has(f)) add('form.required', `required field '${f}' is not a property of the form`);
@@ -108,7 +110,8 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
 
   def.steps.forEach((step, i) => {
     const at = `steps[${i}]`;
-    if (typeof step.id !== 'string' || !ID.test(step.id)) add(`${at}.id`, 'must be a lower-case id (a-z, 0-9, -)');
+    if (typeof step.id !== 'string' || !ID.test(step.id))
+      add(`${at}.id`, 'must be a lower-case id (a-z, 0-9, -)');
     if (typeof step.title !== 'string' || step.title.trim() === '') add(`${at}.title`, 'is required');
     if (!departments.has(step.department)) add(`${at}.department`, `unknown department '${step.department}'`);
     if (!ADAPTER_KINDS.includes(step.adapter)) {
@@ -130,9 +133,13 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
     const before = ancestors(def.steps, step.id);
     for (const input of step.inputs ?? []) {
       const producer = producers.get(input);
-      if (producer === undefined) add(`${at}.inputs`, `output '${input}' is consumed but no step produces it`);
+      if (producer === undefined)
+        add(`${at}.inputs`, `output '${input}' is consumed but no step produces it`);
       else if (!before.has(producer)) {
-        add(`${at}.inputs`, `output '${input}' comes from step '${producer}', which '${step.id}' does not depend on`);
+        add(
+          `${at}.inputs`,
+          `output '${input}' comes from step '${producer}', which '${step.id}' does not depend on`,
+        );
       }
     }
     (step.outputs ?? []).forEach((out, j) => {

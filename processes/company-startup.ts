@@ -61,7 +61,10 @@ export const companyStartup: ProcessDefinition = {
       seals: {
         type: 'array',
         title: 'Seals to engrave',
-        items: { type: 'string', enum: ['official', 'finance', 'invoice', 'contract', 'legal-representative'] },
+        items: {
+          type: 'string',
+          enum: ['official', 'finance', 'invoice', 'contract', 'legal-representative'],
+        },
         uniqueItems: true,
         default: ['official', 'finance', 'invoice'],
       },
@@ -94,12 +97,24 @@ export const companyStartup: ProcessDefinition = {
       department: 'SAMR',
       adapter: 'worklist',
       dependsOn: [],
-      fields: ['companyName', 'enterpriseType', 'registeredCapital', 'address', 'businessScope', 'legalRepresentative'],
+      fields: [
+        'companyName',
+        'enterpriseType',
+        'registeredCapital',
+        'address',
+        'businessScope',
+        'legalRepresentative',
+      ],
       materials: ['articles-of-association', 'representative-id', 'premises-proof', 'shareholder-resolution'],
       inputs: [],
       onDeny: 'stop-case',
       outputs: [
-        { name: 'creditCode', title: '统一社会信用代码 Unified social credit code', type: 'string', pattern: CREDIT_CODE_PATTERN },
+        {
+          name: 'creditCode',
+          title: '统一社会信用代码 Unified social credit code',
+          type: 'string',
+          pattern: CREDIT_CODE_PATTERN,
+        },
         { name: 'companyName', title: 'Registered company name', type: 'string' },
         { name: 'legalRepresentativeName', title: 'Legal representative', type: 'string' },
         { name: 'registeredAddress', title: 'Registered address', type: 'string' },

@@ -17,7 +17,14 @@ let bundle: Promise<WorkflowBundle> | undefined;
 export function caseWorkflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+    logger: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn: console.warn,
+      error: console.error,
+      log() {},
+    } as never,
   });
   return bundle;
 }

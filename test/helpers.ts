@@ -62,3 +62,75 @@ export async function startTestEngine(): Promise<TestEngine> {
     },
   };
 }
+
+export interface TestApi {
+  engine: TestEngine;
+  url: string;
+  tokens: Record<string, string>;
+  call(
+    method: string,
+    path: string,
+    token: string | undefined,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
+  stop(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
+  body: any;
+}
+
+/** The API over real HTTP on a free port, with a worker, a database and the demo accounts. */
+export async function startTestApi(): Promise<TestApi> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { buildApp } = await import('../api/app.ts');
+  const { DefinitionStore } = await import('../db/definitions.ts');
+  const { publishCatalog } = await import('../services/system.ts');
+  const { ensureDemoUsers } = await import('../services/demo-users.ts');
+
+  const engine = await startTestEngine();
+  const definitions = new DefinitionStore(engine.database.db);
+  await publishCatalog(definitions);
+  const dir = mkdtempSync(join(tmpdir(), 'yjs-api-'));
+  const credentials = await ensureDemoUsers(engine.database.db, dir);
+  const app = await buildApp({
+    db: engine.database.db,
+    definitions,
+    client: engine.temporal.client,
+    taskQueue: engine.taskQueue,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    engine,
+    url,
+    tokens: Object.fromEntries(credentials.map((c) => [c.user, c.token])),
+    async call(method, path, token, body, headers = {}) {
+      const response = await fetch(url + path, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    async stop() {
+      await app.close();
+      await engine.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

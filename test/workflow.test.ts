@@ -17,7 +17,8 @@ let clerkId: string;
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  clerkId = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
+  clerkId = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
+    .id;
 });
 afterAll(() => engine?.stop());
 
@@ -31,6 +32,7 @@ async function startCase(definition: ProcessDefinition) {
     application: {},
     submittedBy: clerkId,
     requestHash: 'test',
+    steps: [],
   });
   const input: CaseInput = { caseId: id, caseNo: `T-${id}`, definition, submittedBy: clerkId };
   return engine.temporal.client.workflow.start('caseWorkflow', {
@@ -76,7 +78,10 @@ describe('company start-up', () => {
     const steps = await listSteps(engine.database.db, handle.workflowId);
     expect(steps.filter((s) => s.status === 'awaiting_decision')).toHaveLength(5);
     const state = await handle.query(stateQuery);
-    expect(state.data.creditCode).toMatchObject({ value: registrationOutputs.creditCode, stepId: 'registration' });
+    expect(state.data.creditCode).toMatchObject({
+      value: registrationOutputs.creditCode,
+      stepId: 'registration',
+    });
 
     const approvals: [string, string, Record<string, string | number>][] = [
       ['seal', 'PSB', { sealFilingNo: 'S-1' }],
@@ -138,7 +143,12 @@ describe('denial cancels only dependants', () => {
     expect(state.steps.c).toBe('awaiting_decision');
     const approved = await handle.executeUpdate(decideUpdate, { args: [decide('c', 'TAX')] });
     expect(approved.caseStatus).toBe('partially_completed');
-    expect((await handle.result()).steps).toEqual({ a: 'denied', b: 'cancelled', c: 'approved', d: 'cancelled' });
+    expect((await handle.result()).steps).toEqual({
+      a: 'denied',
+      b: 'cancelled',
+      c: 'approved',
+      d: 'cancelled',
+    });
   });
 });
 
@@ -152,9 +162,18 @@ describe('the decide Update refuses', () => {
       [decide('registration', 'SAMR', { outcome: 'maybe' as never }), 'malformed-decision'],
       [decide('registration', 'SAMR', { opinion: '  ', outputs: registrationOutputs }), 'malformed-decision'],
       [decide('registration', 'SAMR', { outputs: { creditCode: '91330106MA2KXXXX0Q' } }), 'invalid-outputs'],
-      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, creditCode: 'short' } }), 'invalid-outputs'],
-      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, surprise: 1 } }), 'invalid-outputs'],
-      [decide('registration', 'SAMR', { outputs: { ...registrationOutputs, registrationDate: '28/11' } }), 'invalid-outputs'],
+      [
+        decide('registration', 'SAMR', { outputs: { ...registrationOutputs, creditCode: 'short' } }),
+        'invalid-outputs',
+      ],
+      [
+        decide('registration', 'SAMR', { outputs: { ...registrationOutputs, surprise: 1 } }),
+        'invalid-outputs',
+      ],
+      [
+        decide('registration', 'SAMR', { outputs: { ...registrationOutputs, registrationDate: '28/11' } }),
+        'invalid-outputs',
+      ],
     ];
     for (const [args, type] of cases) {
       const failure = await rejection(handle.executeUpdate(decideUpdate, { args: [args] }));
@@ -163,7 +182,7 @@ describe('the decide Update refuses', () => {
     const missing = await rejection(
       handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: {} })] }),
     );
-    expect((missing.details?.[0] as { field: string }[]).map((e) => e.field).sort()).toEqual([
+    expect((missing.details![0] as { field: string }[]).map((e) => e.field).sort()).toEqual([
       'outputs.businessScope',
       'outputs.companyName',
       'outputs.creditCode',
@@ -174,9 +193,13 @@ describe('the decide Update refuses', () => {
 
     // Nothing was recorded: the first valid decision is still accepted, and a second one is refused.
     expect((await handle.query(stateQuery)).seq).toBe(2);
-    await handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: registrationOutputs })] });
+    await handle.executeUpdate(decideUpdate, {
+      args: [decide('registration', 'SAMR', { outputs: registrationOutputs })],
+    });
     const again = await rejection(
-      handle.executeUpdate(decideUpdate, { args: [decide('registration', 'SAMR', { outputs: registrationOutputs })] }),
+      handle.executeUpdate(decideUpdate, {
+        args: [decide('registration', 'SAMR', { outputs: registrationOutputs })],
+      }),
     );
     expect(again.type).toBe('step-not-awaiting-decision');
     await handle.terminate('test done');

@@ -26,6 +26,8 @@ import {
   type DecideArgs,
   type DecideResult,
   decideUpdate,
+  type IntakeResult,
+  intakeUpdate,
   stateQuery,
 } from './messages.ts';
 
@@ -35,7 +37,11 @@ const { projectCase } = proxyLocalActivities<Activities>({
   retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-type EventBody = CaseEvent extends infer E ? (E extends CaseEvent ? Omit<E, 'seq' | 'at' | 'actor'> : never) : never;
+type EventBody = CaseEvent extends infer E
+  ? E extends CaseEvent
+    ? Omit<E, 'seq' | 'at' | 'actor'>
+    : never
+  : never;
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const definition: ProcessDefinition = input.definition;
@@ -65,7 +71,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         events.push(event('system', { type: 'step.dispatched', stepId: t.stepId, adapter }));
       } else {
         events.push(
-          event('system', { type: 'step.cancelled', stepId: t.stepId, because: t.because!, withdrawn: !!t.withdraw }),
+          event('system', {
+            type: 'step.cancelled',
+            stepId: t.stepId,
+            because: t.because!,
+            withdrawn: !!t.withdraw,
+          }),
         );
       }
     }
@@ -92,10 +103,16 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
     }),
   ];
-  advance(opening);
+  const released = advance(opening)
+    .filter((t) => t.to === 'awaiting_decision')
+    .map((t) => t.stepId);
   const opened = project(opening);
 
   setHandler(stateQuery, state);
+  setHandler(intakeUpdate, async (): Promise<IntakeResult> => {
+    await opened;
+    return { dispatched: released, status: outcome ?? 'running' };
+  });
 
   setHandler(
     decideUpdate,
@@ -108,13 +125,20 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       if (args.outcome === 'approve') {
         const outputs = args.outputs ?? {};
         statuses[args.stepId] = 'approved';
-        events.push(event(actor, { type: 'step.approved', stepId: args.stepId, opinion: args.opinion, outputs }));
+        events.push(
+          event(actor, { type: 'step.approved', stepId: args.stepId, opinion: args.opinion, outputs }),
+        );
         const at = events[0]!.at;
         for (const [name, value] of Object.entries(outputs)) data[name] = { value, stepId: args.stepId, at };
       } else {
         statuses[args.stepId] = 'denied';
         events.push(
-          event(actor, { type: 'step.denied', stepId: args.stepId, opinion: args.opinion, reasons: args.reasons ?? [] }),
+          event(actor, {
+            type: 'step.denied',
+            stepId: args.stepId,
+            opinion: args.opinion,
+            reasons: args.reasons ?? [],
+          }),
         );
       }
       const transitions = advance(events);
@@ -132,14 +156,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     { validator: (args: DecideArgs) => rejectIfInvalid(definition, statuses, args) },
   );
 
-
   await opened;
   await condition(() => outcome !== undefined && allHandlersFinished());
   await written;
   return state();
 }
 
-function rejectIfInvalid(definition: ProcessDefinition, statuses: Record<string, StepStatus>, args: DecideArgs): void {
+function rejectIfInvalid(
+  definition: ProcessDefinition,
+  statuses: Record<string, StepStatus>,
+  args: DecideArgs,
+): void {
   const problem = checkDecision(definition, statuses[args?.stepId], args);
   if (problem) {
     throw ApplicationFailure.create({

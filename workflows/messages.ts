@@ -1,7 +1,7 @@
 // Every message a caseWorkflow answers, shared by the workflow, the API and tests.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
 import type { Actor, Decision, DecisionOutcome, OutputValue } from '../process/decision.ts';
+import type { CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
 
 export const CASE_TASK_QUEUE_DEFAULT = 'cases';
 
@@ -52,5 +52,18 @@ export interface DecideResult {
 /** A department decides a step. The validator refuses, without touching history, anything invalid. */
 export const decideUpdate = defineUpdate<DecideResult, [DecideArgs]>('decide');
 export const stateQuery = defineQuery<CaseState>('state');
+
+export interface IntakeResult {
+  /** Steps released to their departments at intake. */
+  dispatched: string[];
+  status: CaseStatus;
+}
+
+/**
+ * Sent with the start (update-with-start): answers once the opening batch (the case's steps and the first
+ * dispatches) is in the read model, so the clerk's "submitted" means "in the departments' worklists".
+ * Sending it again to a running case is harmless and answers the same.
+ */
+export const intakeUpdate = defineUpdate<IntakeResult, []>('intake');
 
 export type { Decision };

@@ -1,0 +1,77 @@
+// The Fastify application: problem+json errors, bearer auth, OpenAPI at /docs, and the routes.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { DefinitionStore } from '../db/definitions.ts';
+import { Decisions } from './decisions.ts';
+import type { App, AppDeps } from './deps.ts';
+import { CaseIntake } from './intake.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+import { registerValidation } from './plugins/validation.ts';
+import { caseRoutes } from './routes/cases.ts';
+import { decisionRoutes } from './routes/decisions.ts';
+import { healthRoutes } from './routes/health.ts';
+import { meRoutes } from './routes/me.ts';
+import { processRoutes } from './routes/processes.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { Problem } from './schemas.ts';
+
+export interface BuildAppOptions {
+  db: Db;
+  definitions: DefinitionStore;
+  client: Client;
+  taskQueue: string;
+  caseNoPrefix?: string;
+  ready?: () => Promise<boolean>;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const deps: AppDeps = {
+    db: options.db,
+    definitions: options.definitions,
+    client: options.client,
+    intake: new CaseIntake({
+      db: options.db,
+      definitions: options.definitions,
+      client: options.client,
+      taskQueue: options.taskQueue,
+      caseNoPrefix: options.caseNoPrefix ?? 'YJS',
+    }),
+    decisions: new Decisions(options.db, options.definitions, options.client),
+    ready: options.ready ?? (async () => true),
+  };
+
+  registerErrorHandling(app);
+  registerValidation(app);
+  app.addSchema(Problem);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Yijianshi: "one thing" case engine API',
+        version: '0.1.0',
+        description: 'Combined applications (一件事) run as one case across departments.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  registerAuth(app, options.db);
+
+  healthRoutes(app, deps);
+  meRoutes(app);
+  processRoutes(app, deps);
+  caseRoutes(app, deps);
+  decisionRoutes(app, deps);
+  taskRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,43 @@
+// Configuration from the environment, read once. Every setting has a default that suits the embedded mode.
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://…; absent means embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** host:port of a Temporal server; absent means start an embedded dev server. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalPort?: number;
+  temporalUiPort?: number;
+  taskQueue: string;
+  /** Prefix of human-readable case numbers, e.g. YJS-20261128-000001. */
+  caseNoPrefix: string;
+  logLevel: string;
+}
+
+function int(name: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, got '${value}'`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: int('PORT', env.PORT, 3000)!,
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    ...(env.TEMPORAL_PORT ? { temporalPort: int('TEMPORAL_PORT', env.TEMPORAL_PORT) } : {}),
+    ...(env.TEMPORAL_UI_PORT ? { temporalUiPort: int('TEMPORAL_UI_PORT', env.TEMPORAL_UI_PORT) } : {}),
+    taskQueue: env.TASK_QUEUE || 'cases',
+    caseNoPrefix: env.CASE_NO_PREFIX || 'YJS',
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

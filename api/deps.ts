@@ -1,0 +1,33 @@
+// What the routes need, built once by buildApp.
+
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { DefinitionStore } from '../db/definitions.ts';
+import type { Decisions } from './decisions.ts';
+import type { CaseIntake } from './intake.ts';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface AppDeps {
+  db: Db;
+  definitions: DefinitionStore;
+  client: Client;
+  intake: CaseIntake;
+  decisions: Decisions;
+  /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
+  ready: () => Promise<boolean>;
+}

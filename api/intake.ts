@@ -1,0 +1,108 @@
+// Intake (一窗受理): a clerk's combined application becomes a case row (with its steps) and a running
+// caseWorkflow. Idempotent per clerk and Idempotency-Key: a retry returns the same case and, if the first
+// attempt stored the case but died before starting its workflow, starts it now.
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/client';
+import { type CaseRow, insertCase, nextCaseNo } from '../db/cases.ts';
+import type { Db } from '../db/client.ts';
+import type { DefinitionStore } from '../db/definitions.ts';
+import type { User } from '../db/users.ts';
+import { canonicalJson } from '../process/canonical-json.ts';
+import type { ProcessDefinition } from '../process/definition.ts';
+import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
+import { validateApplication } from './form-validator.ts';
+import { invalid, Problem } from './problem.ts';
+
+export interface IntakeDeps {
+  db: Db;
+  definitions: DefinitionStore;
+  client: Client;
+  taskQueue: string;
+  caseNoPrefix: string;
+}
+
+export interface Submission {
+  processId: string;
+  application: Record<string, unknown>;
+}
+
+export interface IntakeResult {
+  row: CaseRow;
+  created: boolean;
+}
+
+export function requestHash(submission: Submission): string {
+  return createHash('sha256').update(canonicalJson(submission)).digest('hex');
+}
+
+export class CaseIntake {
+  constructor(private readonly deps: IntakeDeps) {}
+
+  async submit(user: User, submission: Submission, idempotencyKey?: string): Promise<IntakeResult> {
+    const definition = await this.deps.definitions.latest(submission.processId);
+    if (!definition) {
+      throw invalid('unknown-process', 'Unknown process', `There is no process '${submission.processId}'.`, [
+        { field: 'processId', message: 'is not a published process' },
+      ]);
+    }
+    const errors = validateApplication(definition, submission.application);
+    if (errors.length > 0) {
+      throw invalid(
+        'invalid-application',
+        'Invalid application',
+        `The application has ${errors.length} problem(s); all are listed.`,
+        errors,
+      );
+    }
+
+    const hash = requestHash(submission);
+    const { row, created } = await insertCase(this.deps.db, {
+      id: randomUUID(),
+      caseNo: await nextCaseNo(this.deps.db, this.deps.caseNoPrefix, new Date()),
+      processId: definition.id,
+      processVersion: definition.version,
+      application: submission.application,
+      submittedBy: user.id,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      requestHash: hash,
+      steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
+    });
+    if (!created && row.requestHash !== hash) {
+      throw new Problem(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key reused',
+        'This Idempotency-Key was already used for a different request; use a new key for a new application.',
+      );
+    }
+    const snapshot = created
+      ? definition
+      : await this.deps.definitions.get(row.processId, row.processVersion);
+    await this.start(row, snapshot!);
+    return { row, created };
+  }
+
+  /**
+   * Starts the case's workflow unless it already runs or ran (a closed case is never started again), and
+   * waits, in the same server call, until the case's first steps are in their departments' worklists.
+   */
+  async start(row: CaseRow, definition: ProcessDefinition): Promise<void> {
+    const input: CaseInput = { caseId: row.id, caseNo: row.caseNo, definition, submittedBy: row.submittedBy };
+    const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
+      taskQueue: this.deps.taskQueue,
+      workflowId: row.id,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    try {
+      await this.deps.client.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+}

@@ -1,0 +1,167 @@
+// Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
+import { desc, eq } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { accessesOf, logAccess } from '../../db/access-log.ts';
+import { verifyChain } from '../../db/audit.ts';
+import { caseTimeline, findCase, listSteps } from '../../db/cases.ts';
+import { cases } from '../../db/schema.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { currentUser, requireRole } from '../plugins/auth.ts';
+import { forbidden, notFound } from '../problem.ts';
+import {
+  CaseCreated,
+  CaseDetail,
+  CaseListQuery,
+  CaseParams,
+  CaseSummary,
+  IdempotencyHeaders,
+  problems,
+  SubmitCaseBody,
+} from '../schemas.ts';
+import { caseView, departmentSteps, visibilityFor } from '../views.ts';
+
+export function caseRoutes(app: App, deps: AppDeps): void {
+  app.post(
+    '/api/cases',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Submit a combined application (一窗受理)',
+        description:
+          'Validates the application against the process form (every defect listed at once), stores the case ' +
+          'and starts it. With an Idempotency-Key, a retry returns the same case (200) instead of a new one.',
+        body: SubmitCaseBody,
+        headers: IdempotencyHeaders,
+        response: { 201: CaseCreated, 200: CaseCreated, ...problems(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const { row, created } = await deps.intake.submit(
+        user,
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      reply.header('location', `/api/cases/${row.id}`);
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply.status(created ? 201 : 200).send({ id: row.id, caseNo: row.caseNo, status: row.status });
+    },
+  );
+
+  app.get(
+    '/api/cases',
+    {
+      preHandler: requireRole('clerk', 'manager', 'admin'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Cases, newest first (no personal data)',
+        querystring: CaseListQuery,
+        response: { 200: Type.Array(CaseSummary), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { status, limit } = request.query;
+      const rows = await deps.db
+        .select()
+        .from(cases)
+        .where(status ? eq(cases.status, status) : undefined)
+        .orderBy(desc(cases.submittedAt))
+        .limit(limit);
+      return rows.map((r) => ({
+        id: r.id,
+        caseNo: r.caseNo,
+        processId: r.processId,
+        status: r.status,
+        submittedAt: r.submittedAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null,
+      }));
+    },
+  );
+
+  app.get(
+    '/api/cases/:id',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'A case: application, steps, outputs with provenance, timeline',
+        description:
+          'Department staff see only the fields and outputs their own steps need, and only cases their ' +
+          'department takes part in. Every read is recorded in the access log.',
+        params: CaseParams,
+        response: { 200: CaseDetail, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const row = await findCase(deps.db, request.params.id);
+      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
+      if (user.role === 'department' && departmentSteps(definition, user.department ?? '').length === 0) {
+        throw forbidden(`Department ${user.department} has no step in case ${row.caseNo}.`);
+      }
+      const visible = visibilityFor(definition, user);
+      const [steps, events] = await Promise.all([listSteps(deps.db, row.id), caseTimeline(deps.db, row.id)]);
+      const view = caseView(row, definition, steps, events, visible);
+      await logAccess(deps.db, user, [
+        { caseId: row.id, purpose: 'case-detail', fields: Object.keys(view.application) },
+      ]);
+      return view;
+    },
+  );
+
+  app.get(
+    '/api/cases/:id/audit',
+    {
+      preHandler: requireRole('manager', 'admin'),
+      schema: {
+        tags: ['cases'],
+        summary: "Verify the case's audit trail (hash chain)",
+        params: CaseParams,
+        response: {
+          200: Type.Object({
+            intact: Type.Boolean(),
+            events: Type.Integer(),
+            brokenAt: Type.Optional(Type.Integer()),
+          }),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const row = await findCase(deps.db, request.params.id);
+      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      return verifyChain(deps.db, row.id);
+    },
+  );
+
+  app.get(
+    '/api/cases/:id/access-log',
+    {
+      preHandler: requireRole('manager', 'admin'),
+      schema: {
+        tags: ['cases'],
+        summary: "Who read the case's personal data, when, for what",
+        params: CaseParams,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              userId: Type.String(),
+              role: Type.String(),
+              department: Type.Union([Type.String(), Type.Null()]),
+              purpose: Type.String(),
+              fields: Type.Array(Type.String()),
+              at: Type.String({ format: 'date-time' }),
+            }),
+          ),
+          ...problems(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const row = await findCase(deps.db, request.params.id);
+      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      return (await accessesOf(deps.db, row.id)).map((a) => ({ ...a, at: a.at.toISOString() }));
+    },
+  );
+}

@@ -1,0 +1,17 @@
+import type { App } from '../deps.ts';
+import { currentUser } from '../plugins/auth.ts';
+import { Me, problems } from '../schemas.ts';
+
+export function meRoutes(app: App): void {
+  app.get(
+    '/api/me',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Who the token belongs to',
+        response: { 200: Me, ...problems(401) },
+      },
+    },
+    async (request) => currentUser(request),
+  );
+}

@@ -1,0 +1,167 @@
+// Request and response schemas (TypeBox). Fastify validates requests with them (listing every failing
+// field), serialises responses with them, and publishes them as OpenAPI at /docs.
+import { Type } from 'typebox';
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ format: 'uri' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+const problemRef = Type.Ref('Problem');
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problemRef]));
+
+const Id = Type.String({ format: 'uuid' });
+const Instant = Type.String({ format: 'date-time' });
+const OutputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+const Anything = Type.Record(Type.String(), Type.Unknown());
+
+export const CaseParams = Type.Object({ id: Id });
+export const StepParams = Type.Object({ id: Id, stepId: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ProcessParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const SubmitCaseBody = Type.Object(
+  {
+    processId: Type.String({ minLength: 1, maxLength: 64 }),
+    application: Anything,
+  },
+  { additionalProperties: false },
+);
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
+});
+
+export const CaseCreated = Type.Object({ id: Id, caseNo: Type.String(), status: Type.String() });
+
+export const StepView = Type.Object({
+  stepId: Type.String(),
+  title: Type.String(),
+  department: Type.String(),
+  status: Type.String(),
+  outputs: Type.Union([Type.Record(Type.String(), OutputValue), Type.Null()]),
+  opinion: Type.Union([Type.String(), Type.Null()]),
+  reasons: Type.Array(Type.String()),
+  decidedBy: Type.Union([Type.String(), Type.Null()]),
+  dispatchedAt: Type.Union([Instant, Type.Null()]),
+  decidedAt: Type.Union([Instant, Type.Null()]),
+});
+
+export const EventView = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  stepId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String(),
+  at: Instant,
+  opinion: Type.Union([Type.String(), Type.Null()]),
+  details: Anything,
+});
+
+const Datum = Type.Object({ value: OutputValue, stepId: Type.String(), at: Instant });
+
+export const CaseDetail = Type.Object({
+  id: Id,
+  caseNo: Type.String(),
+  processId: Type.String(),
+  processVersion: Type.Integer(),
+  processTitle: Type.String(),
+  status: Type.String(),
+  submittedAt: Instant,
+  updatedAt: Instant,
+  closedAt: Type.Union([Instant, Type.Null()]),
+  application: Anything,
+  data: Type.Record(Type.String(), Datum),
+  steps: Type.Array(StepView),
+  timeline: Type.Array(EventView),
+});
+
+export const CaseSummary = Type.Object({
+  id: Id,
+  caseNo: Type.String(),
+  processId: Type.String(),
+  status: Type.String(),
+  submittedAt: Instant,
+  closedAt: Type.Union([Instant, Type.Null()]),
+});
+
+export const CaseListQuery = Type.Object({
+  status: Type.Optional(
+    Type.Union([
+      Type.Literal('running'),
+      Type.Literal('completed'),
+      Type.Literal('partially_completed'),
+      Type.Literal('denied'),
+    ]),
+  ),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+});
+
+export const DecisionBody = Type.Object(
+  {
+    outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
+    outputs: Type.Optional(Type.Record(Type.String(), OutputValue)),
+    opinion: Type.String({ minLength: 1, maxLength: 4000 }),
+    reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DecisionResult = Type.Object({
+  stepId: Type.String(),
+  stepStatus: Type.String(),
+  caseStatus: Type.String(),
+  dispatched: Type.Array(Type.String()),
+  cancelled: Type.Array(Type.String()),
+  seq: Type.Integer(),
+});
+
+export const TaskQuery = Type.Object({
+  department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+});
+
+export const Task = Type.Object({
+  caseId: Id,
+  caseNo: Type.String(),
+  processId: Type.String(),
+  processVersion: Type.Integer(),
+  stepId: Type.String(),
+  title: Type.String(),
+  department: Type.String(),
+  dispatchedAt: Type.Union([Instant, Type.Null()]),
+  application: Anything,
+  inputs: Type.Record(Type.String(), Datum),
+  materials: Type.Array(Type.String()),
+});
+
+export const ProcessSummary = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  title: Type.String(),
+  description: Type.Optional(Type.String()),
+  departments: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
+  steps: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      title: Type.String(),
+      department: Type.String(),
+      dependsOn: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export const Me = Type.Object({
+  id: Id,
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.String(),
+  department: Type.Union([Type.String(), Type.Null()]),
+});

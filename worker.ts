@@ -1,0 +1,29 @@
+// The case worker as its own process, for the distributed topology: a Temporal cluster at TEMPORAL_ADDRESS
+// and a Postgres server at DATABASE_URL, shared with any number of API processes and other workers.
+import { loadConfig } from './api/config.ts';
+import { DefinitionStore } from './db/definitions.ts';
+import { createCaseWorker } from './services/case-worker.ts';
+import { openConfiguredDatabase, publishCatalog } from './services/system.ts';
+import { connectTemporal } from './services/temporal.ts';
+
+const config = loadConfig();
+if (!config.temporalAddress || !config.databaseUrl) {
+  console.error(
+    'worker.ts needs TEMPORAL_ADDRESS and DATABASE_URL (for everything in one process: npm start).',
+  );
+  process.exit(2);
+}
+const database = await openConfiguredDatabase(config);
+await publishCatalog(new DefinitionStore(database.db));
+const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace);
+const worker = await createCaseWorker({
+  connection: temporal.nativeConnection,
+  namespace: temporal.namespace,
+  taskQueue: config.taskQueue,
+  db: database.db,
+});
+// The SDK's worker handles SIGINT/SIGTERM itself: it drains and run() resolves.
+console.log(`Case worker on task queue '${config.taskQueue}' at ${config.temporalAddress}`);
+await worker.run();
+await temporal.stop();
+await database.close();
