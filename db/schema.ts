@@ -105,7 +105,8 @@ export const caseSteps = pgTable(
     outputs: jsonb('outputs').$type<Record<string, string | number | boolean>>(),
     opinion: text('opinion'),
     reasons: jsonb('reasons').$type<string[]>(),
-    decidedBy: uuid('decided_by'),
+    /** A user id, or 'system' for instant (秒批) decisions. */
+    decidedBy: text('decided_by'),
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),

@@ -41,6 +41,13 @@ export interface DecisionProblem {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A real calendar day: Date.parse would roll 2026-02-30 over to March, so the parts must survive. */
+function isCalendarDate(value: unknown): boolean {
+  if (typeof value !== 'string' || !DATE.test(value)) return false;
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed) && new Date(parsed).toISOString().slice(0, 10) === value;
+}
+
 export function checkOutputValue(spec: OutputSpec, value: unknown): string | undefined {
   switch (spec.type) {
     case 'number':
@@ -48,9 +55,7 @@ export function checkOutputValue(spec: OutputSpec, value: unknown): string | und
     case 'boolean':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'date':
-      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value))
-        ? undefined
-        : 'must be a date (YYYY-MM-DD)';
+      return isCalendarDate(value) ? undefined : 'must be a date (YYYY-MM-DD)';
     case 'string':
       if (typeof value !== 'string' || value.trim() === '') return 'must be a non-empty string';
       if (spec.pattern && !new RegExp(`^(?:${spec.pattern})$`).test(value)) {

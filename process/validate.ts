@@ -28,7 +28,7 @@ export function findCycle(steps: readonly StepDefinition[]): string[] | undefine
     state.set(id, 'visiting');
     path.push(id);
     for (const dep of byId.get(id)?.dependsOn ?? []) {
-      if (!byId.has(dep)) continue;
+      if (!byId.has(dep) || dep === id) continue; // a self-dependency is reported on its own
       const cycle = visit(dep);
       if (cycle) return cycle;
     }
@@ -66,6 +66,8 @@ function checkShape(def: ProcessDefinition, problems: DefinitionProblem[]): bool
   if (typeof def.id !== 'string' || !ID.test(def.id)) add('id', 'must be a lower-case id (a-z, 0-9, -)');
   if (!Number.isInteger(def.version) || def.version < 1) add('version', 'must be a positive integer');
   if (typeof def.title !== 'string' || def.title.trim() === '') add('title', 'is required');
+  // Header problems above do not stop the content checks; only a structure they cannot walk does.
+  const headerProblems = problems.length;
   if (!Array.isArray(def.departments)) add('departments', 'must be a list');
   if (!Array.isArray(def.materials)) add('materials', 'must be a list');
   if (!Array.isArray(def.steps) || def.steps.length === 0) add('steps', 'must be a non-empty list');
@@ -74,7 +76,7 @@ function checkShape(def: ProcessDefinition, problems: DefinitionProblem[]): bool
   } else if (typeof def.form.properties !== 'object' || def.form.properties === null) {
     add('form.properties', 'must list the fields of the combined form');
   }
-  return problems.length === 0;
+  return problems.length === headerProblems;
 }
 
 export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] {

@@ -10,7 +10,7 @@ export const CATALOG: readonly ProcessDefinition[] = [companyStartup];
 export function loadCatalog(definitions: readonly ProcessDefinition[] = CATALOG): ProcessDefinition[] {
   const problems = definitions.flatMap((def) => [
     ...validateDefinition(def).map((p) => `${def.id}: ${p.path}: ${p.message}`),
-    ...def.departments
+    ...(Array.isArray(def.departments) ? def.departments : [])
       .filter((d) => !isKnownDepartment(d.code))
       .map((d) => `${def.id}: departments: ${d.code} is not in the department registry`),
   ]);

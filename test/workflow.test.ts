@@ -32,7 +32,7 @@ async function startCase(definition: ProcessDefinition) {
     application: {},
     submittedBy: clerkId,
     requestHash: 'test',
-    steps: [],
+    steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
   });
   const input: CaseInput = { caseId: id, caseNo: `T-${id}`, definition, submittedBy: clerkId };
   return engine.temporal.client.workflow.start('caseWorkflow', {

@@ -52,9 +52,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   // Batches are written strictly in order (the audit chain links each event to the one before), while
   // several Updates may be in flight at once: each waits for the batches queued before its own.
+  // Each batch extends the audit hash chain from the previous batch's last hash (a local activity result,
+  // so replay sees the same value without reading the database).
   let written: Promise<void> = Promise.resolve();
+  let lastHash = '';
   const project = (events: CaseEvent[]): Promise<void> => {
-    const batch = written.then(() => projectCase({ caseId: input.caseId, events }));
+    const batch = written.then(async () => {
+      lastHash = await projectCase({ caseId: input.caseId, previousHash: lastHash, events });
+    });
     written = batch;
     return batch;
   };

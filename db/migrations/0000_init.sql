@@ -46,7 +46,7 @@ CREATE TABLE "case_steps" (
 	"outputs" jsonb,
 	"opinion" text,
 	"reasons" jsonb,
-	"decided_by" uuid,
+	"decided_by" text,
 	"dispatched_at" timestamp with time zone,
 	"decided_at" timestamp with time zone,
 	"updated_at" timestamp with time zone NOT NULL,

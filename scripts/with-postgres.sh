@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs a command against a throwaway PostgreSQL server of its own: installs Debian's PostgreSQL if it is
+# missing, creates a cluster in a temporary folder on a free port, exports TEST_DATABASE_URL (and
+# DATABASE_URL when --as-database-url is given), runs the command, and stops the server by its PID
+# on exit, SIGINT or SIGTERM.
+#
+#   scripts/with-postgres.sh [--as-database-url] -- COMMAND [ARGS...]
+set -euo pipefail
+export_database_url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --as-database-url) export_database_url=1; shift ;;
+    --) shift; break ;;
+    *) break ;;
+  esac
+done
+[ $# -gt 0 ] || { echo "usage: $0 [--as-database-url] -- COMMAND [ARGS...]" >&2; exit 2; }
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
+  echo "Installing PostgreSQL (Debian package)…"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq postgresql >/dev/null; fi
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+fi
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/yjs-pg.XXXXXX")
+port=${PGPORT_TEST:-$(node -e 's=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}
+# initdb refuses to run as root: run the server as the postgres user when we are root.
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+  chown postgres "$dir"
+  as_pg=(runuser -u postgres --)
+fi
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log"; exit 1; }
+"${as_pg[@]}" "$bindir/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
+  -c fsync=off -c max_connections=200 >"$dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  "$bindir/pg_isready" -h 127.0.0.1 -p "$port" -q && break
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
+  sleep 0.1
+done
+export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+[ -n "$export_database_url" ] && export DATABASE_URL="$TEST_DATABASE_URL"
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (pid $pid)"
+"$@"
