@@ -32,15 +32,39 @@ function problemFor(code: DecisionProblemCode, detail: string, errors?: FieldErr
   return new Problem(status, code, title, detail, errors);
 }
 
+interface CaseFacts {
+  caseNo: string;
+  processId: string;
+  processVersion: number;
+  /** Known only when just read; a closed case is refused by the workflow either way. */
+  status?: string;
+}
+
+/** Facts about a case that never change, kept for the cases decided recently (saves a read per decision). */
+const FACTS_CACHE_SIZE = 10_000;
+
 export class Decisions {
+  private readonly facts = new Map<string, CaseFacts>();
+
   constructor(
     private readonly db: Db,
     private readonly definitions: DefinitionStore,
     private readonly client: Client,
   ) {}
 
-  async decide(user: User, caseId: string, stepId: string, body: DecisionBody): Promise<DecideResult> {
+  private async caseFacts(caseId: string): Promise<CaseFacts | undefined> {
+    const cached = this.facts.get(caseId);
+    if (cached) return cached;
     const row = await findCase(this.db, caseId);
+    if (!row) return undefined;
+    const { caseNo, processId, processVersion } = row;
+    if (this.facts.size >= FACTS_CACHE_SIZE) this.facts.delete(this.facts.keys().next().value!);
+    this.facts.set(caseId, { caseNo, processId, processVersion });
+    return { caseNo, processId, processVersion, status: row.status };
+  }
+
+  async decide(user: User, caseId: string, stepId: string, body: DecisionBody): Promise<DecideResult> {
+    const row = await this.caseFacts(caseId);
     if (!row) throw notFound('case', `There is no case ${caseId}.`);
     const definition = (await this.definitions.get(row.processId, row.processVersion))!;
     const step = stepById(definition, stepId);
@@ -52,7 +76,7 @@ export class Decisions {
     // Content first, as if the step were waiting: a malformed decision never reaches the workflow.
     const precheck = checkDecision(definition, 'awaiting_decision', args);
     if (precheck) throw problemFor(precheck.code, precheck.message, precheck.errors);
-    if (row.status !== 'running') {
+    if (row.status !== undefined && row.status !== 'running') {
       throw problemFor('step-not-awaiting-decision', `Case ${row.caseNo} is closed (${row.status}).`);
     }
 

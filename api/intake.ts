@@ -7,7 +7,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/client';
-import { type CaseRow, insertCase, nextCaseNo } from '../db/cases.ts';
+import { type CaseRef, insertCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import type { User } from '../db/users.ts';
@@ -31,7 +31,7 @@ export interface Submission {
 }
 
 export interface IntakeResult {
-  row: CaseRow;
+  row: CaseRef;
   created: boolean;
 }
 
@@ -62,7 +62,7 @@ export class CaseIntake {
     const hash = requestHash(submission);
     const { row, created } = await insertCase(this.deps.db, {
       id: randomUUID(),
-      caseNo: await nextCaseNo(this.deps.db, this.deps.caseNoPrefix, new Date()),
+      caseNoPrefix: this.deps.caseNoPrefix,
       processId: definition.id,
       processVersion: definition.version,
       application: submission.application,
@@ -90,7 +90,7 @@ export class CaseIntake {
    * Starts the case's workflow unless it already runs or ran (a closed case is never started again), and
    * waits, in the same server call, until the case's first steps are in their departments' worklists.
    */
-  async start(row: CaseRow, definition: ProcessDefinition): Promise<void> {
+  async start(row: CaseRef, definition: ProcessDefinition): Promise<void> {
     const input: CaseInput = { caseId: row.id, caseNo: row.caseNo, definition, submittedBy: row.submittedBy };
     const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
       taskQueue: this.deps.taskQueue,

@@ -1,7 +1,7 @@
 // Case repository: intake (with idempotency and human-readable case numbers) and the reads the API needs.
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from './client.ts';
-import { caseEvents, caseNumberCounters, caseSteps, cases } from './schema.ts';
+import { type Db, rowsOf } from './client.ts';
+import { caseEvents, caseSteps, cases } from './schema.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type StepRow = typeof caseSteps.$inferSelect;
@@ -14,20 +14,6 @@ export function caseDay(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-/** e.g. YJS-20261128-000042: unique, and sorts by date of intake. */
-export async function nextCaseNo(db: Db, prefix: string, at: Date): Promise<string> {
-  const day = caseDay(at);
-  const [row] = await db
-    .insert(caseNumberCounters)
-    .values({ day, last: 1 })
-    .onConflictDoUpdate({
-      target: caseNumberCounters.day,
-      set: { last: sql`${caseNumberCounters.last} + 1` },
-    })
-    .returning({ last: caseNumberCounters.last });
-  return `${prefix}-${day}-${String(row!.last).padStart(6, '0')}`;
-}
-
 export interface NewStep {
   stepId: string;
   department: string;
@@ -36,7 +22,8 @@ export interface NewStep {
 
 export interface NewCase {
   id: string;
-  caseNo: string;
+  /** Case numbers read PREFIX-YYYYMMDD-NNNNNN: unique, and sorted by date of intake. */
+  caseNoPrefix: string;
   processId: string;
   processVersion: number;
   application: Record<string, unknown>;
@@ -47,31 +34,96 @@ export interface NewCase {
   steps: NewStep[];
 }
 
-/**
- * Inserts a case, or returns the one this clerk already submitted with the same idempotency key.
- * `created` tells which; a concurrent duplicate loses the insert race and reads the winner's row.
- */
-export async function insertCase(db: Db, c: NewCase): Promise<{ row: CaseRow; created: boolean }> {
-  const { steps, ...fields } = c;
-  const inserted = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(cases)
-      .values({ ...fields, idempotencyKey: c.idempotencyKey ?? null, status: 'running' })
-      .onConflictDoNothing()
-      .returning();
-    if (row && steps.length > 0) {
-      const at = row.submittedAt;
-      await tx
-        .insert(caseSteps)
-        .values(steps.map((s) => ({ ...s, caseId: row.id, status: 'blocked', updatedAt: at })));
-    }
-    return row;
-  });
-  if (inserted) return { row: inserted, created: true };
-  const [existing] = await db
-    .select()
+/** What intake needs back of a case. */
+export interface CaseRef {
+  id: string;
+  caseNo: string;
+  status: string;
+  processId: string;
+  processVersion: number;
+  submittedBy: string;
+  requestHash: string;
+}
+
+const caseRefColumns = {
+  id: cases.id,
+  caseNo: cases.caseNo,
+  status: cases.status,
+  processId: cases.processId,
+  processVersion: cases.processVersion,
+  submittedBy: cases.submittedBy,
+  requestHash: cases.requestHash,
+};
+
+export async function findByIdempotencyKey(
+  db: Db,
+  submittedBy: string,
+  key: string,
+): Promise<CaseRef | undefined> {
+  const [row] = await db
+    .select(caseRefColumns)
     .from(cases)
-    .where(and(eq(cases.submittedBy, c.submittedBy), eq(cases.idempotencyKey, c.idempotencyKey ?? '')));
+    .where(and(eq(cases.submittedBy, submittedBy), eq(cases.idempotencyKey, key)));
+  return row;
+}
+
+/**
+ * Inserts a case with its next case number and its step rows in one statement (one database round trip,
+ * atomic without a transaction), or returns the case this clerk already submitted with the same
+ * idempotency key: `created` tells which.
+ */
+export async function insertCase(
+  db: Db,
+  c: NewCase,
+  at = new Date(),
+): Promise<{ row: CaseRef; created: boolean }> {
+  if (c.idempotencyKey) {
+    const existing = await findByIdempotencyKey(db, c.submittedBy, c.idempotencyKey);
+    if (existing) return { row: existing, created: false };
+  }
+  const day = caseDay(at);
+  const result = await db.execute(sql`
+    with n as (
+      insert into case_number_counters (day, last) values (${day}, 1)
+      on conflict (day) do update set last = case_number_counters.last + 1
+      returning last
+    ), c as (
+      insert into cases (id, case_no, process_id, process_version, status, application, idempotency_key,
+                         request_hash, submitted_by, submitted_at, updated_at)
+      select ${c.id}::uuid, ${`${c.caseNoPrefix}-${day}-`} || lpad(n.last::text, 6, '0'), ${c.processId},
+             ${c.processVersion}, 'running', ${JSON.stringify(c.application)}::jsonb, ${c.idempotencyKey ?? null},
+             ${c.requestHash}, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+      from n
+      on conflict do nothing
+      returning id, case_no
+    ), s as (
+      insert into case_steps (case_id, step_id, department, title, status, updated_at)
+      select c.id, x."stepId", x.department, x.title, 'blocked', ${at.toISOString()}::timestamptz
+      from c, jsonb_to_recordset(${JSON.stringify(c.steps)}::jsonb) as x("stepId" text, department text, title text)
+      returning 1
+    )
+    select c.case_no as "caseNo", (select count(*) from s) as steps from c
+  `);
+  const [inserted] = rowsOf<{ caseNo: string }>(result);
+  if (inserted) {
+    const { id, processId, processVersion, submittedBy, requestHash } = c;
+    return {
+      row: {
+        id,
+        caseNo: inserted.caseNo,
+        status: 'running',
+        processId,
+        processVersion,
+        submittedBy,
+        requestHash,
+      },
+      created: true,
+    };
+  }
+  // Lost a race with a concurrent submission of the same key: theirs is the case.
+  const existing = c.idempotencyKey
+    ? await findByIdempotencyKey(db, c.submittedBy, c.idempotencyKey)
+    : undefined;
   if (!existing) throw new Error('case insert conflicted but no case has that idempotency key');
   return { row: existing, created: false };
 }

@@ -26,7 +26,7 @@ async function startCase(definition: ProcessDefinition) {
   const id = randomUUID();
   await insertCase(engine.database.db, {
     id,
-    caseNo: `T-${id.slice(0, 8)}`,
+    caseNoPrefix: 'T',
     processId: definition.id,
     processVersion: definition.version,
     application: {},
