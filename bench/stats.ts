@@ -23,7 +23,7 @@ export function row(m: Measured, baselineStepsPerSecond?: number): Record<string
     concurrency: String(m.concurrency),
     steps: String(m.steps),
     'steps/s': rate.toFixed(1),
-    'vs baseline': baselineStepsPerSecond ? `${(rate / baselineStepsPerSecond).toFixed(2)}x` : '1.00x',
+    'vs baseline': baselineStepsPerSecond ? `${(rate / baselineStepsPerSecond).toFixed(2)}x` : '-',
     'decision p50 ms': percentile(sorted, 50).toFixed(1),
     'decision p99 ms': percentile(sorted, 99).toFixed(1),
   };

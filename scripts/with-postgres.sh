@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command against a throwaway PostgreSQL server of its own: installs Debian's PostgreSQL if it is
 # missing, creates a cluster in a temporary folder on a free port, exports TEST_DATABASE_URL (and
-# DATABASE_URL when --as-database-url is given), runs the command, and stops the server by its PID
-# on exit, SIGINT or SIGTERM.
+# DATABASE_URL when --as-database-url is given), runs the command, and stops the server (pg_ctl, through
+# its own postmaster.pid) on exit, SIGINT or SIGTERM.
 #
 #   scripts/with-postgres.sh [--as-database-url] -- COMMAND [ARGS...]
 set -euo pipefail
@@ -33,13 +33,10 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres "$dir"
   as_pg=(runuser -u postgres --)
 fi
-pid=""
+started=""
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -INT "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  # Stops the server this script started, through its own postmaster.pid (never by name).
+  [ -n "$started" ] && "${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" stop -m fast -w >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -48,14 +45,11 @@ trap 'exit 143' TERM
 
 "${as_pg[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log"; exit 1; }
-"${as_pg[@]}" "$bindir/postgres" -D "$dir/data" -p "$port" -k "$dir" -c listen_addresses=127.0.0.1 \
-  -c fsync=off -c max_connections=200 >"$dir/server.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  "$bindir/pg_isready" -h 127.0.0.1 -p "$port" -q && break
-  kill -0 "$pid" 2>/dev/null || { cat "$dir/server.log"; exit 1; }
-  sleep 0.1
-done
+started=1
+"${as_pg[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null \
+  || { cat "$dir/server.log"; exit 1; }
+pid=$(head -1 "$dir/data/postmaster.pid")
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
 [ -n "$export_database_url" ] && export DATABASE_URL="$TEST_DATABASE_URL"
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (pid $pid)"
