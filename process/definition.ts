@@ -23,6 +23,37 @@ export interface OutputSpec {
 /** What happens to the rest of the case when this step is denied. */
 export type OnDeny = 'cancel-dependants' | 'stop-case';
 
+/**
+ * A JsonLogic expression (https://jsonlogic.com), evaluated with json-logic-engine over
+ * `{ application, outputs }`: the combined form and the outputs of approved steps by name.
+ * Data, not code: definitions stay serialisable and an expression cannot reach anything else.
+ */
+export type Expression = Record<string, unknown> | boolean;
+
+/** One rule of an instant (秒批) step: the first rule whose `when` holds decides the step. */
+export interface AutoRule {
+  id: string;
+  /** Recorded as the decision's opinion: which rule decided, in words. */
+  description: string;
+  when: Expression;
+  outcome: 'approve' | 'deny';
+  /** For approvals: output name -> expression computing its value. */
+  outputs?: Record<string, Expression>;
+}
+
+/** Time limits in working days (hours for same-day promises); see the calendar in process/calendar.ts. */
+export interface TimeLimit {
+  days?: number;
+  hours?: number;
+}
+
+export interface StepLimits {
+  /** 承诺时限: what the government promised, much shorter than the law. */
+  promised?: TimeLimit;
+  /** 法定时限: what the law allows (a single licence: 20 working days). */
+  statutory?: TimeLimit;
+}
+
 export interface StepDefinition {
   /** Short stable id, unique in the definition (e.g. "registration"). */
   id: string;
@@ -42,6 +73,16 @@ export interface StepDefinition {
   outputs: OutputSpec[];
   /** Defaults to 'cancel-dependants'. */
   onDeny?: OnDeny;
+  /**
+   * Included only when this holds over the application (evaluated at intake); otherwise the step is
+   * 'not_applicable' and counts as neither approved nor failed for its dependants' sake (they go on).
+   */
+  condition?: Expression;
+  /** For adapter 'auto' (秒批): the rules, in order. */
+  rules?: AutoRule[];
+  /** For adapter 'auto': what happens when no rule holds. Defaults to 'worklist' (a person looks at it). */
+  otherwise?: 'deny' | 'worklist';
+  limits?: StepLimits;
 }
 
 export interface DepartmentRef {
@@ -77,6 +118,8 @@ export interface ProcessDefinition {
   /** One shared set of materials; steps name the ones they may see. */
   materials: MaterialDefinition[];
   steps: StepDefinition[];
+  /** The case's overall promise (e.g. company start-up: one working day). */
+  promise?: TimeLimit;
 }
 
 export type StepStatus = 'blocked' | 'awaiting_decision' | 'approved' | 'denied' | 'cancelled';
