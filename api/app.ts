@@ -18,6 +18,7 @@ import { healthRoutes } from './routes/health.ts';
 import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { userRoutes } from './routes/users.ts';
 import { Problem } from './schemas.ts';
 
 export interface BuildAppOptions {
@@ -73,5 +74,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   caseRoutes(app, deps);
   decisionRoutes(app, deps);
   taskRoutes(app, deps);
+  userRoutes(app, deps);
   return app;
 }

@@ -38,7 +38,9 @@ const temporal = await startEmbeddedTemporal();
 const database = await openConfiguredDatabase(config);
 const definitions = new DefinitionStore(database.db);
 await publishCatalog(definitions);
-const tokens = Object.fromEntries((await ensureDemoUsers(database.db, dataDir)).map((c) => [c.user, c.token]));
+const tokens = Object.fromEntries(
+  (await ensureDemoUsers(database.db, dataDir)).map((c) => [c.user, c.token]),
+);
 
 const caseWorker = await createCaseWorker({
   connection: temporal.nativeConnection,
@@ -54,10 +56,19 @@ const bareWorker = await Worker.create({
   activities: bareActivities,
 });
 const workersDone = Promise.all([caseWorker.run(), bareWorker.run()]);
-const app = await buildApp({ db: database.db, definitions, client: temporal.client, taskQueue: 'bench-cases' });
+const app = await buildApp({
+  db: database.db,
+  definitions,
+  client: temporal.client,
+  taskQueue: 'bench-cases',
+});
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 
-async function drive(scenario: DriverTask['scenario'], cases: number, concurrency: number): Promise<Measured> {
+async function drive(
+  scenario: DriverTask['scenario'],
+  cases: number,
+  concurrency: number,
+): Promise<Measured> {
   const task: DriverTask = {
     scenario,
     label: LABELS[scenario],
@@ -90,7 +101,9 @@ try {
     }
   }
   const steps = rows[0] ? Number(rows[0].steps) / Number(rows[0].cases) : 0;
-  console.log(`\nCompany start-up (${steps} department steps per case), ${database.kind}, Node ${process.version}\n`);
+  console.log(
+    `\nCompany start-up (${steps} department steps per case), ${database.kind}, Node ${process.version}\n`,
+  );
   printTable(rows);
 } finally {
   await app.close();

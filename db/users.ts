@@ -60,6 +60,35 @@ export async function createUser(db: Db, u: NewUser): Promise<User> {
 
 /** Issues a token for a user; the plain token is returned once and never stored. */
 export async function issueToken(db: Db, userId: string, label: string, token = newToken()): Promise<string> {
-  await db.insert(apiTokens).values({ id: randomUUID(), userId, tokenHash: hashToken(token), label });
-  return token;
+  return (await issueTokenWithId(db, userId, label, token)).token;
+}
+
+export async function issueTokenWithId(
+  db: Db,
+  userId: string,
+  label: string,
+  token = newToken(),
+): Promise<{ id: string; token: string }> {
+  const id = randomUUID();
+  await db.insert(apiTokens).values({ id, userId, tokenHash: hashToken(token), label });
+  return { id, token };
+}
+
+export async function listUsers(db: Db): Promise<User[]> {
+  return (await db.select().from(users).orderBy(users.username)) as User[];
+}
+
+export async function findUser(db: Db, id: string): Promise<User | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id));
+  return row as User | undefined;
+}
+
+/** Revokes a token by the id it was issued under; true when it existed and was live. */
+export async function revokeToken(db: Db, tokenId: string): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
 }

@@ -327,3 +327,29 @@ describe('authentication', () => {
     });
   });
 });
+
+describe('administration', () => {
+  it('lets an admin create staff and issue and revoke tokens, and no one else', async () => {
+    expect((await api.call('GET', '/api/users', api.tokens.manager)).status).toBe(403);
+    const bad = await api.call('POST', '/api/users', api.tokens.admin, {
+      username: 'fire1',
+      displayName: 'Fire',
+      role: 'department',
+    });
+    expect(bad.status).toBe(400);
+    const user = await api.call('POST', '/api/users', api.tokens.admin, {
+      username: `tax-${Date.now()}`,
+      displayName: 'Tax officer',
+      role: 'department',
+      department: 'TAX',
+    });
+    expect(user.status).toBe(201);
+    const issued = await api.call('POST', `/api/users/${user.body.id}/tokens`, api.tokens.admin, {
+      label: 'laptop',
+    });
+    expect(issued.status).toBe(201);
+    expect((await api.call('GET', '/api/me', issued.body.token)).body.department).toBe('TAX');
+    expect((await api.call('DELETE', `/api/tokens/${issued.body.id}`, api.tokens.admin)).status).toBe(204);
+    expect((await api.call('DELETE', `/api/tokens/${issued.body.id}`, api.tokens.admin)).status).toBe(404);
+  });
+});

@@ -1,0 +1,58 @@
+// HMAC signatures for the engine <-> department protocol, shared by the engine's HTTP adapter, its callback
+// endpoint and the department simulator so both sides cannot drift apart. The timestamp is part of the
+// signed text, so a captured request cannot be replayed after the tolerance window.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const TIMESTAMP_HEADER = 'x-yjs-timestamp';
+export const SIGNATURE_HEADER = 'x-yjs-signature';
+
+const PREFIX = 'sha256=';
+
+/** `sha256=` + hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`); timestamp in unix seconds. */
+export function sign(secret: string, timestamp: number, rawBody: string): string {
+  return PREFIX + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
+}
+
+/** Both headers for a body about to be sent; the caller must send exactly `rawBody`, byte for byte. */
+export function signedHeaders(
+  secret: string,
+  rawBody: string,
+  nowSeconds: number = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  return { [TIMESTAMP_HEADER]: String(nowSeconds), [SIGNATURE_HEADER]: sign(secret, nowSeconds, rawBody) };
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: 'missing' | 'stale' | 'bad-signature' };
+
+/**
+ * Checks a received request. A timestamp that is not a whole number counts as missing (there is nothing
+ * usable to check); one too far in the past or the future is stale. The comparison is constant-time so
+ * the signature cannot be guessed byte by byte from response times.
+ */
+export function verify(
+  secret: string,
+  timestampHeader: string | undefined,
+  signatureHeader: string | undefined,
+  rawBody: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): VerifyResult {
+  if (!timestampHeader || !signatureHeader || !/^\d{1,15}$/.test(timestampHeader.trim())) {
+    return { ok: false, reason: 'missing' };
+  }
+  const timestamp = Number(timestampHeader.trim());
+  if (Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: 'stale' };
+
+  const expected = Buffer.from(sign(secret, timestamp, rawBody), 'utf8');
+  const received = Buffer.from(signatureHeader.trim(), 'utf8');
+  // timingSafeEqual throws on different lengths; a length mismatch reveals nothing secret.
+  if (expected.length !== received.length || !timingSafeEqual(expected, received)) {
+    return { ok: false, reason: 'bad-signature' };
+  }
+  return { ok: true };
+}
+
+/** Node gives repeated headers as arrays; a signed request carries each header once. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
+}
