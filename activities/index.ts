@@ -2,6 +2,7 @@
 // (samples-typescript: activities-dependency-injection).
 import type { Db } from '../db/client.ts';
 import { createProjection } from './projection.ts';
+import { createRules } from './rules.ts';
 
 export interface ActivityDeps {
   db: Db;
@@ -10,6 +11,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     projectCase: createProjection(deps.db),
+    decideByRules: createRules(deps.db),
   };
 }
 

@@ -25,81 +25,162 @@ export function auditRow(caseId: string, event: CaseEvent): AuditRow {
   return { caseId, seq, type, stepId: stepId ?? null, actor, at, opinion: opinion ?? null, details };
 }
 
-interface StepChange {
-  step_id: string;
-  status: string;
-  outputs?: unknown;
-  opinion?: string;
-  reasons?: string[];
-  decided_by?: string;
-  decided_at?: string;
-  dispatched_at?: string;
-  updated_at: string;
-}
+/** Column values a batch sets on a step row; a key present with null clears the column. */
+type StepChange = { step_id: string; status?: string; updated_at: string } & Partial<
+  Record<StepColumn, unknown>
+>;
+
+/** Columns of case_steps a step change may set, with their SQL types. */
+const STEP_COLUMNS = {
+  round: 'int',
+  outputs: 'jsonb',
+  opinion: 'text',
+  reasons: 'jsonb',
+  decided_by: 'text',
+  decided_at: 'timestamptz',
+  dispatched_at: 'timestamptz',
+  supplement_items: 'jsonb',
+  special_stage: 'jsonb',
+  owed: 'jsonb',
+  incident: 'text',
+  promised_deadline: 'timestamptz',
+  statutory_deadline: 'timestamptz',
+  yellow_at: 'timestamptz',
+} as const;
+type StepColumn = keyof typeof STEP_COLUMNS;
 
 interface CaseChange {
   data: Record<string, { value: unknown; stepId: string; at: string }>;
   status: string | null;
   closedAt: string | null;
   updatedAt: string;
+  delivery: { outcome: string; results: unknown } | null;
 }
 
-/** Folds a batch into one change per step row and one for the case row. */
+function deadlines(e: { promised?: string; statutory?: string; yellowAt?: string }) {
+  return {
+    promised_deadline: e.promised ?? null,
+    statutory_deadline: e.statutory ?? null,
+    yellow_at: e.yellowAt ?? null,
+  };
+}
+
+/** Folds a batch into one change per step row (later events win, column by column) and one for the case. */
 export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: CaseChange } {
   const steps = new Map<string, StepChange>();
+  const set = (stepId: string, at: string, values: Partial<Record<StepColumn | 'status', unknown>>) => {
+    const previous = steps.get(stepId);
+    steps.set(stepId, { ...previous, ...values, step_id: stepId, updated_at: at } as StepChange);
+  };
   const kase: CaseChange = {
     data: {},
     status: null,
     closedAt: null,
     updatedAt: events[events.length - 1]!.at,
+    delivery: null,
   };
   for (const e of events) {
     switch (e.type) {
+      case 'step.not_applicable':
+        set(e.stepId, e.at, { status: 'not_applicable' });
+        break;
       case 'step.dispatched':
-        steps.set(e.stepId, {
-          step_id: e.stepId,
+        set(e.stepId, e.at, {
           status: 'awaiting_decision',
           dispatched_at: e.at,
-          updated_at: e.at,
+          round: e.round,
+          ...deadlines(e),
         });
         break;
       case 'step.approved':
-        steps.set(e.stepId, {
-          step_id: e.stepId,
+        set(e.stepId, e.at, {
           status: 'approved',
           outputs: e.outputs,
           opinion: e.opinion,
           decided_by: e.actor,
           decided_at: e.at,
-          updated_at: e.at,
+          incident: null,
         });
         for (const [name, value] of Object.entries(e.outputs))
           kase.data[name] = { value, stepId: e.stepId, at: e.at };
         break;
       case 'step.denied':
-        steps.set(e.stepId, {
-          step_id: e.stepId,
+        set(e.stepId, e.at, {
           status: 'denied',
           opinion: e.opinion,
           reasons: e.reasons,
           decided_by: e.actor,
           decided_at: e.at,
-          updated_at: e.at,
+          incident: null,
         });
         break;
+      case 'step.supplement_requested':
+        set(e.stepId, e.at, {
+          status: 'supplement_requested',
+          opinion: e.opinion,
+          supplement_items: e.items,
+        });
+        break;
+      case 'step.supplemented':
+        set(e.stepId, e.at, {
+          status: 'awaiting_decision',
+          round: e.round,
+          supplement_items: null,
+          ...deadlines(e),
+        });
+        break;
+      case 'step.special_stage_opened':
+        set(e.stepId, e.at, { status: 'in_special_stage', special_stage: { kind: e.kind, since: e.at } });
+        break;
+      case 'step.special_stage_closed':
+        set(e.stepId, e.at, { status: 'awaiting_decision', special_stage: null, ...deadlines(e) });
+        break;
       case 'step.cancelled':
-        steps.set(e.stepId, { step_id: e.stepId, status: 'cancelled', updated_at: e.at });
+        set(e.stepId, e.at, { status: 'cancelled' });
+        break;
+      case 'step.terminated':
+        set(e.stepId, e.at, {
+          status: 'terminated',
+          opinion: e.opinion,
+          decided_by: e.actor,
+          decided_at: e.at,
+        });
+        break;
+      case 'step.deficiency_resolved':
+        set(e.stepId, e.at, { owed: e.remaining });
+        break;
+      case 'step.incident':
+        set(e.stepId, e.at, { incident: e.message });
+        break;
+      case 'step.redispatched':
+        set(e.stepId, e.at, { incident: null });
         break;
       case 'case.closed':
         kase.status = e.outcome;
         kase.closedAt = e.at;
+        kase.delivery = { outcome: e.outcome, results: e.results };
         break;
       case 'case.started':
-        break; // the case's step rows are written at intake, with the case row
+      case 'case.withdrawn':
+      case 'case.warning':
+      case 'step.warning':
+        break; // the timeline has them; no row changes (step rows are written at intake)
     }
   }
+  // A step row keeps its status unless an event set it.
   return { steps: [...steps.values()], kase };
 }
+
+/** `col = case when x.j ? 'col' then <value of x.j->col> else s.col end`, for every settable column. */
+const stepAssignments = sql.raw(
+  Object.entries(STEP_COLUMNS)
+    .map(([column, type]) => {
+      const value =
+        type === 'jsonb' ? `nullif(x.j->'${column}', 'null'::jsonb)` : `(x.j->>'${column}')::${type}`;
+      return `${column} = case when x.j ? '${column}' then ${value} else s.${column} end`;
+    })
+    .join(',\n          '),
+);
 
 export function createProjection(db: Db) {
   return async function projectCase({ caseId, previousHash, events }: ProjectCaseArgs): Promise<string> {
@@ -129,18 +210,18 @@ export function createProjection(db: Db) {
         returning seq
       ), st as (
         update case_steps s set
-          status = x.status,
-          outputs = coalesce(x.outputs, s.outputs),
-          opinion = coalesce(x.opinion, s.opinion),
-          reasons = coalesce(x.reasons, s.reasons),
-          decided_by = coalesce(x.decided_by, s.decided_by),
-          decided_at = coalesce(x.decided_at, s.decided_at),
-          dispatched_at = coalesce(x.dispatched_at, s.dispatched_at),
-          updated_at = x.updated_at
-        from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
-          as x(step_id text, status text, outputs jsonb, opinion text, reasons jsonb, decided_by text,
-               decided_at timestamptz, dispatched_at timestamptz, updated_at timestamptz)
-        where s.case_id = ${caseId}::uuid and s.step_id = x.step_id and exists (select 1 from ev)
+          status = coalesce(x.j->>'status', s.status),
+          ${stepAssignments},
+          updated_at = (x.j->>'updated_at')::timestamptz
+        from jsonb_array_elements(${JSON.stringify(steps)}::jsonb) as x(j)
+        where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id' and exists (select 1 from ev)
+        returning 1
+      ), dl as (
+        insert into deliveries (case_id, outcome, results, ready_at)
+        select ${caseId}::uuid, d.outcome, d.results, ${kase.closedAt}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(kase.delivery ? [kase.delivery] : [])}::jsonb) as d(outcome text, results jsonb)
+        where exists (select 1 from ev)
+        on conflict (case_id) do nothing
         returning 1
       )
       update cases set
@@ -148,7 +229,8 @@ export function createProjection(db: Db) {
         status = coalesce(${kase.status}::text, status),
         closed_at = coalesce(${kase.closedAt}::timestamptz, closed_at),
         updated_at = ${kase.updatedAt}::timestamptz
-      where id = ${caseId}::uuid and exists (select 1 from ev) and (select count(*) from st) >= 0
+      where id = ${caseId}::uuid and exists (select 1 from ev)
+        and (select count(*) from st) >= 0 and (select count(*) from dl) >= 0
     `);
     return hash;
   };

@@ -18,6 +18,11 @@ export interface NewStep {
   stepId: string;
   department: string;
   title: string;
+  /** 'blocked' unless its condition did not hold ('not_applicable'). */
+  status?: 'blocked' | 'not_applicable';
+  /** 容缺受理: materials promised later, and by when (ISO instant). */
+  owed?: string[];
+  owedBy?: string;
 }
 
 export interface NewCase {
@@ -97,9 +102,11 @@ export async function insertCase(
       on conflict do nothing
       returning id, case_no
     ), s as (
-      insert into case_steps (case_id, step_id, department, title, status, updated_at)
-      select c.id, x."stepId", x.department, x.title, 'blocked', ${at.toISOString()}::timestamptz
-      from c, jsonb_to_recordset(${JSON.stringify(c.steps)}::jsonb) as x("stepId" text, department text, title text)
+      insert into case_steps (case_id, step_id, department, title, status, owed, owed_by, updated_at)
+      select c.id, x."stepId", x.department, x.title, coalesce(x.status, 'blocked'), coalesce(x.owed, '[]'),
+             x."owedBy", ${at.toISOString()}::timestamptz
+      from c, jsonb_to_recordset(${JSON.stringify(c.steps)}::jsonb)
+        as x("stepId" text, department text, title text, status text, owed jsonb, "owedBy" timestamptz)
       returning 1
     )
     select c.case_no as "caseNo", (select count(*) from s) as steps from c

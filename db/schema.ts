@@ -100,8 +100,10 @@ export const caseSteps = pgTable(
     stepId: text('step_id').notNull(),
     department: text('department').notNull(),
     title: text('title').notNull(),
-    /** blocked | awaiting_decision | approved | denied | cancelled */
+    /** See StepStatus in process/definition.ts. */
     status: text('status').notNull(),
+    /** 1 at first dispatch, +1 each time it returns to its department after a supplement. */
+    round: integer('round').notNull().default(0),
     outputs: jsonb('outputs').$type<Record<string, string | number | boolean>>(),
     opinion: text('opinion'),
     reasons: jsonb('reasons').$type<string[]>(),
@@ -109,6 +111,18 @@ export const caseSteps = pgTable(
     decidedBy: text('decided_by'),
     dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** What a supplement request (补正) asked for, while it is open. */
+    supplementItems: jsonb('supplement_items').$type<{ item: string; reason: string }[]>(),
+    /** The special stage (特别程序) open on the step. */
+    specialStage: jsonb('special_stage').$type<{ kind: string; since: string }>(),
+    /** Materials still owed under 容缺受理, and by when. */
+    owed: jsonb('owed').$type<string[]>().notNull().default([]),
+    owedBy: timestamp('owed_by', { withTimezone: true }),
+    /** An adapter's failure a manager must look at. */
+    incident: text('incident'),
+    promisedDeadline: timestamp('promised_deadline', { withTimezone: true }),
+    statutoryDeadline: timestamp('statutory_deadline', { withTimezone: true }),
+    yellowAt: timestamp('yellow_at', { withTimezone: true }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -157,6 +171,49 @@ export const accessLog = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('access_log_case_idx').on(t.caseId, t.at)],
+);
+
+/** Unified delivery (统一出件): every result of a closed case, and how it was handed over. */
+export const deliveries = pgTable('deliveries', {
+  caseId: uuid('case_id')
+    .primaryKey()
+    .references(() => cases.id),
+  outcome: text('outcome').notNull(),
+  results: jsonb('results').$type<Record<string, CaseDatum>>().notNull(),
+  readyAt: timestamp('ready_at', { withTimezone: true }).notNull(),
+  /** window | post | electronic */
+  method: text('method'),
+  note: text('note'),
+  handedOverBy: uuid('handed_over_by'),
+  handedOverAt: timestamp('handed_over_at', { withTimezone: true }),
+});
+
+/** Uploaded files, content-addressed in the material store. */
+export const uploads = pgTable('uploads', {
+  id: uuid('id').primaryKey(),
+  sha256: text('sha256').notNull(),
+  size: integer('size').notNull(),
+  contentType: text('content_type').notNull(),
+  filename: text('filename').notNull(),
+  uploadedBy: uuid('uploaded_by').notNull(),
+  createdAt: createdAt(),
+});
+
+/** Which upload stands for which material of a case; a supplement adds a newer one (history is kept). */
+export const caseMaterials = pgTable(
+  'case_materials',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    materialId: text('material_id').notNull(),
+    uploadId: uuid('upload_id')
+      .notNull()
+      .references(() => uploads.id),
+    attachedBy: uuid('attached_by').notNull(),
+    attachedAt: timestamp('attached_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.materialId, t.uploadId] })],
 );
 
 /** Per-day counters behind human-readable case numbers. */

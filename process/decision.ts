@@ -3,8 +3,9 @@
 import type { OutputSpec, ProcessDefinition, StepStatus } from './definition.ts';
 import { stepById } from './definition.ts';
 
-export type DecisionOutcome = 'approve' | 'deny';
-export const DECISION_OUTCOMES: readonly DecisionOutcome[] = ['approve', 'deny'];
+/** approve (with outputs), deny (with reasons), or ask the applicant for a supplement (补正). */
+export type DecisionOutcome = 'approve' | 'deny' | 'supplement';
+export const DECISION_OUTCOMES: readonly DecisionOutcome[] = ['approve', 'deny', 'supplement'];
 
 export type OutputValue = string | number | boolean;
 
@@ -21,6 +22,8 @@ export interface Decision {
   /** The written opinion every transition carries (mandatory for denials, with the reasons). */
   opinion: string;
   reasons?: string[];
+  /** For a supplement request: everything missing or wrong, at once (一次告知). */
+  items?: { item: string; reason: string }[];
   actor: Actor;
 }
 
@@ -101,8 +104,26 @@ export function checkDecision(
   if (decision.outputs !== undefined && (typeof decision.outputs !== 'object' || decision.outputs === null)) {
     malformed.push({ field: 'outputs', message: 'must be an object' });
   }
-  if (decision.outcome === 'deny' && decision.outputs && Object.keys(decision.outputs).length > 0) {
-    malformed.push({ field: 'outputs', message: 'a denial carries no outputs' });
+  if (decision.outcome !== 'approve' && decision.outputs && Object.keys(decision.outputs).length > 0) {
+    malformed.push({
+      field: 'outputs',
+      message: `a ${decision.outcome === 'deny' ? 'denial' : 'supplement request'} carries no outputs`,
+    });
+  }
+  if (decision.outcome === 'supplement') {
+    const items = decision.items;
+    if (!Array.isArray(items) || items.length === 0) {
+      malformed.push({ field: 'items', message: 'list everything missing or wrong (at least one item)' });
+    } else {
+      items.forEach((it, i) => {
+        if (typeof it?.item !== 'string' || it.item.trim() === '')
+          malformed.push({ field: `items[${i}].item`, message: 'is required' });
+        if (typeof it?.reason !== 'string' || it.reason.trim() === '')
+          malformed.push({ field: `items[${i}].reason`, message: 'is required' });
+      });
+    }
+  } else if (decision.items !== undefined && decision.items.length > 0) {
+    malformed.push({ field: 'items', message: 'only a supplement request lists items' });
   }
   if (malformed.length > 0) {
     return { code: 'malformed-decision', message: 'The decision is malformed.', errors: malformed };

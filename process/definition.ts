@@ -122,10 +122,41 @@ export interface ProcessDefinition {
   promise?: TimeLimit;
 }
 
-export type StepStatus = 'blocked' | 'awaiting_decision' | 'approved' | 'denied' | 'cancelled';
-export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = ['approved', 'denied', 'cancelled'];
+/**
+ * A step's life: blocked (waiting for the steps it depends on) -> awaiting_decision (with its department)
+ * <-> supplement_requested (补正: waiting for the applicant) / in_special_stage (特别程序) -> approved |
+ * denied. Or: not_applicable (its condition does not hold), cancelled (a step it depends on failed, or
+ * the case was withdrawn or stopped), terminated (容缺: promised materials not in by the deadline).
+ */
+export type StepStatus =
+  | 'blocked'
+  | 'awaiting_decision'
+  | 'supplement_requested'
+  | 'in_special_stage'
+  | 'approved'
+  | 'denied'
+  | 'cancelled'
+  | 'terminated'
+  | 'not_applicable';
+export const TERMINAL_STEP_STATUSES: readonly StepStatus[] = [
+  'approved',
+  'denied',
+  'cancelled',
+  'terminated',
+  'not_applicable',
+];
+/** Statuses of a step its department holds (dispatched, not yet decided): withdrawn if no longer needed. */
+export const ACTIVE_STEP_STATUSES: readonly StepStatus[] = [
+  'awaiting_decision',
+  'supplement_requested',
+  'in_special_stage',
+];
+/** A dependency in one of these lets its dependants go on. */
+export const SATISFIED_STEP_STATUSES: readonly StepStatus[] = ['approved', 'not_applicable'];
+/** A dependency in one of these cancels its dependants. */
+export const FAILED_STEP_STATUSES: readonly StepStatus[] = ['denied', 'cancelled', 'terminated'];
 
-export type CaseOutcome = 'completed' | 'partially_completed' | 'denied';
+export type CaseOutcome = 'completed' | 'partially_completed' | 'denied' | 'withdrawn' | 'terminated';
 export type CaseStatus = 'running' | CaseOutcome;
 
 export function isTerminal(status: StepStatus): boolean {

@@ -9,7 +9,7 @@ interface EventBase {
   seq: number;
   /** ISO instant in workflow time. */
   at: string;
-  /** A user id, or 'system'. */
+  /** A user id, 'system', or 'rule:<id>' / 'department:<CODE>' for decisions made without a person here. */
   actor: string;
 }
 
@@ -19,14 +19,67 @@ export interface StepSummary {
   title: string;
 }
 
+/** One thing a department found missing or wrong (一次告知: all of them in one request). */
+export interface SupplementItem {
+  /** A material id or a form field name. */
+  item: string;
+  reason: string;
+}
+
+export type SpecialStageKind = 'site-inspection' | 'expert-review' | 'hearing' | 'public-notice';
+export const SPECIAL_STAGE_KINDS: readonly SpecialStageKind[] = [
+  'site-inspection',
+  'expert-review',
+  'hearing',
+  'public-notice',
+];
+
+/** Deadlines computed when a step's clock (re)starts, as ISO instants; absent when the step has no limit. */
+export interface StepDeadlines {
+  promised?: string;
+  statutory?: string;
+  /** When the promised (else statutory) clock turns yellow. */
+  yellowAt?: string;
+}
+
 export type CaseEvent = EventBase &
   (
     | { type: 'case.started'; steps: StepSummary[] }
-    | { type: 'step.dispatched'; stepId: string; adapter: string }
+    | { type: 'step.not_applicable'; stepId: string }
+    | ({ type: 'step.dispatched'; stepId: string; adapter: string; round: number } & StepDeadlines)
     | { type: 'step.approved'; stepId: string; opinion: string; outputs: Record<string, OutputValue> }
     | { type: 'step.denied'; stepId: string; opinion: string; reasons: string[] }
+    | { type: 'step.supplement_requested'; stepId: string; opinion: string; items: SupplementItem[] }
+    | ({
+        type: 'step.supplemented';
+        stepId: string;
+        note: string;
+        materials: string[];
+        round: number;
+      } & StepDeadlines)
+    | { type: 'step.special_stage_opened'; stepId: string; kind: SpecialStageKind; opinion: string }
+    | ({
+        type: 'step.special_stage_closed';
+        stepId: string;
+        kind: SpecialStageKind;
+        opinion: string;
+      } & StepDeadlines)
     | { type: 'step.cancelled'; stepId: string; because: string; withdrawn: boolean }
-    | { type: 'case.closed'; outcome: CaseOutcome }
+    | { type: 'step.terminated'; stepId: string; opinion: string; materials: string[] }
+    | { type: 'step.deficiency_resolved'; stepId: string; materials: string[]; remaining: string[] }
+    | { type: 'step.incident'; stepId: string; message: string }
+    | { type: 'step.redispatched'; stepId: string }
+    | { type: 'step.warning'; stepId: string; level: 'yellow' | 'red'; deadline: string }
+    | { type: 'case.warning'; level: 'yellow' | 'red'; deadline: string }
+    | { type: 'case.withdrawn'; opinion: string }
+    | { type: 'case.closed'; outcome: CaseOutcome; results: Record<string, CaseResult> }
   );
 
 export type CaseEventType = CaseEvent['type'];
+
+/** One result of a closed case for unified delivery (统一出件): an output and the step that issued it. */
+export interface CaseResult {
+  value: OutputValue;
+  stepId: string;
+  at: string;
+}

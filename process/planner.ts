@@ -1,14 +1,19 @@
 // The DAG planner: from the steps' current statuses, what happens next. Pure and deterministic, so the
 // workflow can call it on every decision and replay gives the same answer.
 import type { CaseOutcome, ProcessDefinition, StepStatus } from './definition.ts';
-import { isTerminal } from './definition.ts';
+import {
+  ACTIVE_STEP_STATUSES,
+  FAILED_STEP_STATUSES,
+  isTerminal,
+  SATISFIED_STEP_STATUSES,
+} from './definition.ts';
 
 export type StepStatuses = Readonly<Record<string, StepStatus>>;
 
 export interface Transition {
   stepId: string;
   to: 'awaiting_decision' | 'cancelled';
-  /** For a cancellation: the step whose denial caused it. */
+  /** For a cancellation: the failed (or cancelled) dependency that caused it. */
   because?: string;
   /** True when the cancelled step had already been dispatched (it must be withdrawn from its department). */
   withdraw?: boolean;
@@ -30,7 +35,9 @@ export interface Plan {
 export function plan(definition: ProcessDefinition, current: StepStatuses): Plan {
   const statuses: Record<string, StepStatus> = { ...current };
   const transitions: Transition[] = [];
-  const stopper = definition.steps.find((s) => s.onDeny === 'stop-case' && statuses[s.id] === 'denied');
+  const stopper = definition.steps.find(
+    (s) => s.onDeny === 'stop-case' && (statuses[s.id] === 'denied' || statuses[s.id] === 'terminated'),
+  );
 
   if (stopper) {
     for (const step of definition.steps) {
@@ -40,7 +47,7 @@ export function plan(definition: ProcessDefinition, current: StepStatuses): Plan
         stepId: step.id,
         to: 'cancelled',
         because: stopper.id,
-        ...(status === 'awaiting_decision' ? { withdraw: true } : {}),
+        ...(ACTIVE_STEP_STATUSES.includes(status) ? { withdraw: true } : {}),
       });
       statuses[step.id] = 'cancelled';
     }
@@ -51,12 +58,12 @@ export function plan(definition: ProcessDefinition, current: StepStatuses): Plan
       changed = false;
       for (const step of definition.steps) {
         if ((statuses[step.id] ?? 'blocked') !== 'blocked') continue;
-        const failed = step.dependsOn.find((d) => statuses[d] === 'denied' || statuses[d] === 'cancelled');
+        const failed = step.dependsOn.find((d) => FAILED_STEP_STATUSES.includes(statuses[d] ?? 'blocked'));
         if (failed !== undefined) {
           transitions.push({ stepId: step.id, to: 'cancelled', because: failed });
           statuses[step.id] = 'cancelled';
           changed = true;
-        } else if (step.dependsOn.every((d) => statuses[d] === 'approved')) {
+        } else if (step.dependsOn.every((d) => SATISFIED_STEP_STATUSES.includes(statuses[d] ?? 'blocked'))) {
           transitions.push({ stepId: step.id, to: 'awaiting_decision' });
           statuses[step.id] = 'awaiting_decision';
           changed = true;
@@ -74,15 +81,28 @@ export function plan(definition: ProcessDefinition, current: StepStatuses): Plan
   };
 }
 
-/** completed: every step approved; denied: none approved; otherwise partially completed. */
+/**
+ * completed: every applicable step approved; otherwise, with some approved, partially completed; with
+ * none approved, denied if a department denied, else terminated (a deficiency deadline was missed).
+ * A withdrawn case is decided by the caller.
+ */
 export function outcomeOf(definition: ProcessDefinition, statuses: StepStatuses): CaseOutcome {
-  const approved = definition.steps.filter((s) => statuses[s.id] === 'approved').length;
-  if (approved === definition.steps.length) return 'completed';
-  if (approved === 0) return 'denied';
-  return 'partially_completed';
+  const applicable = definition.steps.filter((s) => statuses[s.id] !== 'not_applicable');
+  const approved = applicable.filter((s) => statuses[s.id] === 'approved').length;
+  if (approved === applicable.length) return 'completed';
+  if (approved > 0) return 'partially_completed';
+  return applicable.some((s) => statuses[s.id] === 'denied') ? 'denied' : 'terminated';
 }
 
-/** Every step starts blocked; plan() then releases the roots. */
-export function initialStatuses(definition: ProcessDefinition): Record<string, StepStatus> {
-  return Object.fromEntries(definition.steps.map((s) => [s.id, 'blocked' as StepStatus]));
+/** Every step starts blocked, or not applicable when its condition did not hold; plan() releases the roots. */
+export function initialStatuses(
+  definition: ProcessDefinition,
+  notApplicable: readonly string[] = [],
+): Record<string, StepStatus> {
+  return Object.fromEntries(
+    definition.steps.map((s) => [
+      s.id,
+      (notApplicable.includes(s.id) ? 'not_applicable' : 'blocked') as StepStatus,
+    ]),
+  );
 }

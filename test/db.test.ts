@@ -41,11 +41,11 @@ function newCase(extra: Partial<NewCase> = {}): NewCase {
 const at = '2026-11-28T02:00:00.000Z';
 const opening: CaseEvent[] = [
   { seq: 1, at, actor: 'clerk-1', type: 'case.started', steps: [] },
-  { seq: 2, at, actor: 'system', type: 'step.dispatched', stepId: 'a', adapter: 'worklist' },
+  { seq: 2, at, actor: 'system', type: 'step.dispatched', stepId: 'a', adapter: 'worklist', round: 1 },
 ];
 const approval: CaseEvent[] = [
   { seq: 3, at, actor: 'u1', type: 'step.approved', stepId: 'a', opinion: 'ok', outputs: { code: 'C-1' } },
-  { seq: 4, at, actor: 'system', type: 'step.dispatched', stepId: 'b', adapter: 'worklist' },
+  { seq: 4, at, actor: 'system', type: 'step.dispatched', stepId: 'b', adapter: 'worklist', round: 1 },
 ];
 
 describe('intake', () => {

@@ -1,7 +1,9 @@
 // Every message a caseWorkflow answers, shared by the workflow, the API and tests.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Deficiency } from '../process/case-machine.ts';
 import type { Actor, Decision, DecisionOutcome, OutputValue } from '../process/decision.ts';
-import type { CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
+import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
+import type { SpecialStageKind } from '../process/events.ts';
 
 export const CASE_TASK_QUEUE_DEFAULT = 'cases';
 
@@ -11,6 +13,12 @@ export interface CaseInput {
   /** The definition snapshot: editing or republishing a definition never changes a running case. */
   definition: ProcessDefinition;
   submittedBy: string;
+  /** Steps whose condition did not hold over the application (decided at intake). */
+  notApplicable?: string[];
+  /** The adapter of each step in this deployment, fixed at intake (e.g. a department integrated over HTTP). */
+  adapters?: Record<string, AdapterKind>;
+  /** 容缺受理: materials promised later, per step, with their deadline. */
+  deficiencies?: Deficiency[];
 }
 
 export interface CaseDatumState {
@@ -35,35 +43,80 @@ export interface DecideArgs {
   outputs?: Record<string, OutputValue>;
   opinion: string;
   reasons?: string[];
+  items?: { item: string; reason: string }[];
   actor: Actor;
 }
 
-export interface DecideResult {
+/** What a message did to the case, as the caller's read model now shows it. */
+export interface CaseChange {
+  caseStatus: CaseStatus;
+  /** Status of each step this message (and any instant decisions it led to) changed. */
+  steps: Record<string, StepStatus>;
+  seq: number;
+}
+
+export interface DecideResult extends CaseChange {
   stepId: string;
   stepStatus: StepStatus;
-  caseStatus: CaseStatus;
   /** Steps this decision released to their departments. */
   dispatched: string[];
   /** Steps this decision cancelled. */
   cancelled: string[];
-  seq: number;
 }
 
-/** A department decides a step. The validator refuses, without touching history, anything invalid. */
-export const decideUpdate = defineUpdate<DecideResult, [DecideArgs]>('decide');
-export const stateQuery = defineQuery<CaseState>('state');
+export interface SupplementArgs {
+  stepId: string;
+  note: string;
+  /** Material ids (of the definition) attached with this supplement. */
+  materials: string[];
+  actor: Actor;
+}
 
-export interface IntakeResult {
+export interface StageArgs {
+  stepId: string;
+  kind?: SpecialStageKind;
+  opinion: string;
+  actor: Actor;
+}
+
+export interface WithdrawArgs {
+  opinion: string;
+  actor: Actor;
+}
+
+export interface MaterialsArgs {
+  materials: string[];
+  actor: Actor;
+}
+
+export interface RedispatchArgs {
+  stepId: string;
+  actor: Actor;
+}
+
+export interface IntakeResult extends CaseChange {
   /** Steps released to their departments at intake. */
   dispatched: string[];
-  status: CaseStatus;
 }
 
 /**
- * Sent with the start (update-with-start): answers once the opening batch (the case's steps and the first
- * dispatches) is in the read model, so the clerk's "submitted" means "in the departments' worklists".
- * Sending it again to a running case is harmless and answers the same.
+ * Sent with the start (update-with-start): answers once the opening batch (the case's steps, the first
+ * dispatches and any instant decisions) is in the read model, so the clerk's "submitted" means "in the
+ * departments' worklists". Sending it again to a running case is harmless.
  */
 export const intakeUpdate = defineUpdate<IntakeResult, []>('intake');
+/** A department decides a step. The validator refuses, without touching history, anything invalid. */
+export const decideUpdate = defineUpdate<DecideResult, [DecideArgs]>('decide');
+/** The clerk submits what a supplement request asked for; the step returns to its department. */
+export const supplementUpdate = defineUpdate<CaseChange, [SupplementArgs]>('supplement');
+export const openStageUpdate = defineUpdate<CaseChange, [StageArgs]>('openSpecialStage');
+export const closeStageUpdate = defineUpdate<CaseChange, [StageArgs]>('closeSpecialStage');
+/** The applicant withdraws the whole case (through the clerk). */
+export const withdrawUpdate = defineUpdate<CaseChange, [WithdrawArgs]>('withdraw');
+/** Materials attached after intake: settles what steps owed under 容缺受理. */
+export const materialsUpdate = defineUpdate<CaseChange, [MaterialsArgs]>('provideMaterials');
+/** A manager retries the dispatch of a step whose adapter raised an incident. */
+export const redispatchUpdate = defineUpdate<CaseChange, [RedispatchArgs]>('redispatch');
+export const stateQuery = defineQuery<CaseState>('state');
 
 export type { Decision };

@@ -32,6 +32,15 @@ CREATE TABLE "case_events" (
 	CONSTRAINT "case_events_case_id_seq_pk" PRIMARY KEY("case_id","seq")
 );
 --> statement-breakpoint
+CREATE TABLE "case_materials" (
+	"case_id" uuid NOT NULL,
+	"material_id" text NOT NULL,
+	"upload_id" uuid NOT NULL,
+	"attached_by" uuid NOT NULL,
+	"attached_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "case_materials_case_id_material_id_upload_id_pk" PRIMARY KEY("case_id","material_id","upload_id")
+);
+--> statement-breakpoint
 CREATE TABLE "case_number_counters" (
 	"day" text PRIMARY KEY NOT NULL,
 	"last" integer NOT NULL
@@ -43,12 +52,21 @@ CREATE TABLE "case_steps" (
 	"department" text NOT NULL,
 	"title" text NOT NULL,
 	"status" text NOT NULL,
+	"round" integer DEFAULT 0 NOT NULL,
 	"outputs" jsonb,
 	"opinion" text,
 	"reasons" jsonb,
 	"decided_by" text,
 	"dispatched_at" timestamp with time zone,
 	"decided_at" timestamp with time zone,
+	"supplement_items" jsonb,
+	"special_stage" jsonb,
+	"owed" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"owed_by" timestamp with time zone,
+	"incident" text,
+	"promised_deadline" timestamp with time zone,
+	"statutory_deadline" timestamp with time zone,
+	"yellow_at" timestamp with time zone,
 	"updated_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "case_steps_case_id_step_id_pk" PRIMARY KEY("case_id","step_id")
 );
@@ -70,6 +88,17 @@ CREATE TABLE "cases" (
 	CONSTRAINT "cases_case_no_unique" UNIQUE("case_no")
 );
 --> statement-breakpoint
+CREATE TABLE "deliveries" (
+	"case_id" uuid PRIMARY KEY NOT NULL,
+	"outcome" text NOT NULL,
+	"results" jsonb NOT NULL,
+	"ready_at" timestamp with time zone NOT NULL,
+	"method" text,
+	"note" text,
+	"handed_over_by" uuid,
+	"handed_over_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "process_definitions" (
 	"process_id" text NOT NULL,
 	"version" integer NOT NULL,
@@ -77,6 +106,16 @@ CREATE TABLE "process_definitions" (
 	"definition" jsonb NOT NULL,
 	"published_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "process_definitions_process_id_version_pk" PRIMARY KEY("process_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "uploads" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"sha256" text NOT NULL,
+	"size" integer NOT NULL,
+	"content_type" text NOT NULL,
+	"filename" text NOT NULL,
+	"uploaded_by" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -92,8 +131,11 @@ CREATE TABLE "users" (
 ALTER TABLE "access_log" ADD CONSTRAINT "access_log_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "api_tokens" ADD CONSTRAINT "api_tokens_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_materials" ADD CONSTRAINT "case_materials_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_materials" ADD CONSTRAINT "case_materials_upload_id_uploads_id_fk" FOREIGN KEY ("upload_id") REFERENCES "public"."uploads"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_steps" ADD CONSTRAINT "case_steps_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cases" ADD CONSTRAINT "cases_submitted_by_users_id_fk" FOREIGN KEY ("submitted_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "deliveries" ADD CONSTRAINT "deliveries_case_id_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "access_log_case_idx" ON "access_log" USING btree ("case_id","at");--> statement-breakpoint
 CREATE INDEX "case_steps_worklist_idx" ON "case_steps" USING btree ("department","status","dispatched_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "cases_idempotency_idx" ON "cases" USING btree ("submitted_by","idempotency_key") WHERE "cases"."idempotency_key" is not null;--> statement-breakpoint

@@ -1,0 +1,428 @@
+// The case state machine: everything that can happen to a case, as pure functions of its state and the
+// instant given. The workflow wires Temporal messages, timers and activities to it; tests drive it with no
+// server. Each transition returns the events to record and the side effects to carry out (dispatching a
+// step to an adapter, withdrawing one); it never performs them.
+import type { Actor, Decision } from './decision.ts';
+import { checkDecision, type DecisionProblem, type OutputValue } from './decision.ts';
+import type { AdapterKind, CaseOutcome, CaseStatus, ProcessDefinition, StepStatus } from './definition.ts';
+import { ACTIVE_STEP_STATUSES, isTerminal, stepById } from './definition.ts';
+import type { CaseEvent, SpecialStageKind, StepDeadlines, SupplementItem } from './events.ts';
+import { initialStatuses, plan } from './planner.ts';
+
+/** 容缺受理: a step accepted with non-core materials promised by a deadline. */
+export interface Deficiency {
+  stepId: string;
+  materials: string[];
+  /** ISO instant: when the step is terminated if the materials have not arrived. */
+  due: string;
+}
+
+export interface CaseOptions {
+  /** Steps whose condition did not hold at intake. */
+  notApplicable?: string[];
+  /** The adapter each step uses in this deployment (default: the definition's). */
+  adapters?: Record<string, AdapterKind>;
+  deficiencies?: Deficiency[];
+  /** Deadlines for a step whose clock (re)starts; supplied by the clock module. */
+  deadlines?: (stepId: string, clock: StepClock, now: number) => StepDeadlines;
+}
+
+/** Working-time clock of one step: starts at dispatch, pauses for supplements and special stages. */
+export interface StepClock {
+  startedAt?: number;
+  pauses: { from: number; to?: number; reason: 'supplement' | 'special-stage' }[];
+  stoppedAt?: number;
+}
+
+export interface StepRuntime {
+  status: StepStatus;
+  /** 1 at first dispatch, +1 each time the step goes back to its department after a supplement. */
+  round: number;
+  stage?: { kind: SpecialStageKind; since: number };
+  supplementItems?: SupplementItem[];
+  /** Materials still owed under 容缺受理. */
+  owed: string[];
+  incident?: string;
+  clock: StepClock;
+  deadlines: StepDeadlines;
+}
+
+export interface Effects {
+  events: CaseEvent[];
+  /** Steps to hand to an adapter other than the worklist (the worklist is the read model itself). */
+  dispatch: { stepId: string; adapter: AdapterKind; round: number }[];
+  /** Steps no longer needed that an adapter other than the worklist must withdraw. */
+  withdraw: { stepId: string; adapter: AdapterKind }[];
+}
+
+export interface MachineProblem {
+  code:
+    | DecisionProblem['code']
+    | 'case-closed'
+    | 'not-in-supplement'
+    | 'stage-open'
+    | 'no-stage-open'
+    | 'no-incident';
+  message: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class CaseMachine {
+  readonly steps: Record<string, StepRuntime>;
+  readonly data: Record<string, { value: OutputValue; stepId: string; at: string }> = {};
+  outcome: CaseOutcome | undefined;
+  seq = 0;
+
+  constructor(
+    readonly definition: ProcessDefinition,
+    private readonly options: CaseOptions = {},
+  ) {
+    const statuses = initialStatuses(definition, options.notApplicable ?? []);
+    this.steps = Object.fromEntries(
+      definition.steps.map((s) => [
+        s.id,
+        {
+          status: statuses[s.id]!,
+          round: 0,
+          owed: (options.deficiencies ?? []).filter((d) => d.stepId === s.id).flatMap((d) => d.materials),
+          clock: { pauses: [] },
+          deadlines: {},
+        },
+      ]),
+    );
+  }
+
+  get status(): CaseStatus {
+    return this.outcome ?? 'running';
+  }
+
+  statuses(): Record<string, StepStatus> {
+    return Object.fromEntries(Object.entries(this.steps).map(([id, s]) => [id, s.status]));
+  }
+
+  private adapterOf(stepId: string): AdapterKind {
+    return this.options.adapters?.[stepId] ?? stepById(this.definition, stepId)!.adapter;
+  }
+
+  private effects(): Effects {
+    return { events: [], dispatch: [], withdraw: [] };
+  }
+
+  private emit(
+    fx: Effects,
+    now: number,
+    actor: string,
+    body: DistributiveOmit<CaseEvent, 'seq' | 'at' | 'actor'>,
+  ) {
+    const event = { ...body, seq: ++this.seq, at: new Date(now).toISOString(), actor } as CaseEvent;
+    fx.events.push(event);
+    return event;
+  }
+
+  private restartClock(stepId: string, now: number): StepDeadlines {
+    const step = this.steps[stepId]!;
+    step.deadlines = this.options.deadlines?.(stepId, step.clock, now) ?? {};
+    return step.deadlines;
+  }
+
+  /** Releases ready steps, cancels dependants of failures, and closes the case when nothing can run. */
+  private advance(fx: Effects, now: number): void {
+    const next = plan(this.definition, this.statuses());
+    for (const t of next.transitions) {
+      const step = this.steps[t.stepId]!;
+      if (t.to === 'awaiting_decision') {
+        step.status = 'awaiting_decision';
+        step.round = 1;
+        step.clock = { startedAt: now, pauses: [] };
+        const adapter = this.adapterOf(t.stepId);
+        const deadlines = this.restartClock(t.stepId, now);
+        this.emit(fx, now, 'system', {
+          type: 'step.dispatched',
+          stepId: t.stepId,
+          adapter,
+          round: 1,
+          ...deadlines,
+        });
+        if (adapter !== 'worklist') fx.dispatch.push({ stepId: t.stepId, adapter, round: 1 });
+      } else {
+        this.cancel(fx, now, t.stepId, t.because!, !!t.withdraw);
+      }
+    }
+    if (next.finished && this.outcome === undefined) this.close(fx, now, next.outcome!);
+  }
+
+  private cancel(fx: Effects, now: number, stepId: string, because: string, withdraw: boolean): void {
+    const step = this.steps[stepId]!;
+    step.status = 'cancelled';
+    step.clock.stoppedAt = now;
+    this.emit(fx, now, 'system', { type: 'step.cancelled', stepId, because, withdrawn: withdraw });
+    const adapter = this.adapterOf(stepId);
+    if (withdraw && adapter === 'http') fx.withdraw.push({ stepId, adapter });
+  }
+
+  private close(fx: Effects, now: number, outcome: CaseOutcome): void {
+    this.outcome = outcome;
+    // Every result goes into one delivery (统一出件), whatever the outcome.
+    this.emit(fx, now, 'system', { type: 'case.closed', outcome, results: { ...this.data } });
+  }
+
+  start(now: number, actor: string): Effects {
+    const fx = this.effects();
+    this.emit(fx, now, actor, {
+      type: 'case.started',
+      steps: this.definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
+    });
+    for (const s of this.definition.steps) {
+      if (this.steps[s.id]!.status === 'not_applicable') {
+        this.emit(fx, now, 'system', { type: 'step.not_applicable', stepId: s.id });
+      }
+    }
+    this.advance(fx, now);
+    return fx;
+  }
+
+  // --- decisions -------------------------------------------------------------------------------------
+
+  checkDecision(decision: Decision): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    return checkDecision(this.definition, this.steps[decision?.stepId]?.status, decision);
+  }
+
+  /** A department's decision (or an adapter's on its behalf): approve, deny, or ask for a supplement. */
+  decide(decision: Decision, now: number, actor = decision.actor.userId): Effects {
+    const fx = this.effects();
+    const step = this.steps[decision.stepId]!;
+    const at = new Date(now).toISOString();
+    if (decision.outcome === 'supplement') {
+      step.status = 'supplement_requested';
+      step.supplementItems = decision.items ?? [];
+      step.clock.pauses.push({ from: now, reason: 'supplement' });
+      this.emit(fx, now, actor, {
+        type: 'step.supplement_requested',
+        stepId: decision.stepId,
+        opinion: decision.opinion,
+        items: step.supplementItems,
+      });
+      return fx;
+    }
+    step.clock.stoppedAt = now;
+    step.incident = undefined;
+    if (decision.outcome === 'approve') {
+      const outputs = decision.outputs ?? {};
+      step.status = 'approved';
+      for (const [name, value] of Object.entries(outputs))
+        this.data[name] = { value, stepId: decision.stepId, at };
+      this.emit(fx, now, actor, {
+        type: 'step.approved',
+        stepId: decision.stepId,
+        opinion: decision.opinion,
+        outputs,
+      });
+    } else {
+      step.status = 'denied';
+      this.emit(fx, now, actor, {
+        type: 'step.denied',
+        stepId: decision.stepId,
+        opinion: decision.opinion,
+        reasons: decision.reasons ?? [],
+      });
+    }
+    this.advance(fx, now);
+    return fx;
+  }
+
+  // --- supplements (补正) ------------------------------------------------------------------------------
+
+  checkSupplement(stepId: string): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    const step = this.steps[stepId];
+    if (!step) return { code: 'unknown-step', message: `Step '${stepId}' is not part of this case.` };
+    if (step.status !== 'supplement_requested') {
+      return { code: 'not-in-supplement', message: `Step '${stepId}' is not waiting for a supplement.` };
+    }
+    return undefined;
+  }
+
+  /** The applicant's answer to a supplement request: the step goes back to the same department. */
+  supplement(stepId: string, note: string, materials: string[], actor: Actor, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[stepId]!;
+    const pause = step.clock.pauses.at(-1);
+    if (pause && pause.to === undefined) pause.to = now;
+    step.status = 'awaiting_decision';
+    step.supplementItems = undefined;
+    step.round += 1;
+    const deadlines = this.restartClock(stepId, now);
+    this.emit(fx, now, actor.userId, {
+      type: 'step.supplemented',
+      stepId,
+      note,
+      materials,
+      round: step.round,
+      ...deadlines,
+    });
+    const adapter = this.adapterOf(stepId);
+    if (adapter !== 'worklist') fx.dispatch.push({ stepId, adapter, round: step.round });
+    this.resolveOwed(fx, now, materials, actor.userId);
+    return fx;
+  }
+
+  // --- special stages (特别程序) -----------------------------------------------------------------------
+
+  checkStage(stepId: string, actor: Actor, open: boolean): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    const def = stepById(this.definition, stepId);
+    const step = this.steps[stepId];
+    if (!def || !step) return { code: 'unknown-step', message: `Step '${stepId}' is not part of this case.` };
+    if (actor.department !== undefined && actor.department !== def.department) {
+      return {
+        code: 'wrong-department',
+        message: `Step '${stepId}' belongs to department ${def.department}.`,
+      };
+    }
+    if (open && step.status !== 'awaiting_decision') {
+      return {
+        code: step.status === 'in_special_stage' ? 'stage-open' : 'step-not-awaiting-decision',
+        message: `Step '${stepId}' is ${step.status.replace(/_/g, ' ')}; a special stage opens on a step awaiting a decision.`,
+      };
+    }
+    if (!open && step.status !== 'in_special_stage') {
+      return { code: 'no-stage-open', message: `Step '${stepId}' has no special stage open.` };
+    }
+    return undefined;
+  }
+
+  openStage(stepId: string, kind: SpecialStageKind, opinion: string, actor: Actor, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[stepId]!;
+    step.status = 'in_special_stage';
+    step.stage = { kind, since: now };
+    step.clock.pauses.push({ from: now, reason: 'special-stage' });
+    this.emit(fx, now, actor.userId, { type: 'step.special_stage_opened', stepId, kind, opinion });
+    return fx;
+  }
+
+  closeStage(stepId: string, opinion: string, actor: Actor, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[stepId]!;
+    const kind = step.stage!.kind;
+    const pause = step.clock.pauses.at(-1);
+    if (pause && pause.to === undefined) pause.to = now;
+    step.status = 'awaiting_decision';
+    step.stage = undefined;
+    const deadlines = this.restartClock(stepId, now);
+    this.emit(fx, now, actor.userId, {
+      type: 'step.special_stage_closed',
+      stepId,
+      kind,
+      opinion,
+      ...deadlines,
+    });
+    return fx;
+  }
+
+  // --- accept with deficiency (容缺受理) ------------------------------------------------------------
+
+  /** Materials arrived: whatever a step owed of them is settled. */
+  provideMaterials(materials: string[], actor: string, now: number): Effects {
+    const fx = this.effects();
+    this.resolveOwed(fx, now, materials, actor);
+    return fx;
+  }
+
+  private resolveOwed(fx: Effects, now: number, materials: string[], actor: string): void {
+    for (const [stepId, step] of Object.entries(this.steps)) {
+      const settled = step.owed.filter((m) => materials.includes(m));
+      if (settled.length === 0) continue;
+      step.owed = step.owed.filter((m) => !materials.includes(m));
+      this.emit(fx, now, actor, {
+        type: 'step.deficiency_resolved',
+        stepId,
+        materials: settled,
+        remaining: step.owed,
+      });
+    }
+  }
+
+  /** The deadline for promised materials passed: a step still owing them is terminated. */
+  deficiencyDue(stepId: string, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[stepId]!;
+    if (this.outcome !== undefined || step.owed.length === 0 || isTerminal(step.status)) return fx;
+    const wasActive = ACTIVE_STEP_STATUSES.includes(step.status);
+    step.status = 'terminated';
+    step.clock.stoppedAt = now;
+    this.emit(fx, now, 'system', {
+      type: 'step.terminated',
+      stepId,
+      opinion: '容缺受理承诺的材料未按期补齐 Promised materials not received by the deadline',
+      materials: step.owed,
+    });
+    if (wasActive && this.adapterOf(stepId) === 'http') fx.withdraw.push({ stepId, adapter: 'http' });
+    this.advance(fx, now);
+    return fx;
+  }
+
+  // --- withdrawal of the whole case ---------------------------------------------------------------
+
+  checkWithdraw(): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    return undefined;
+  }
+
+  /** The applicant withdraws (through the clerk): every undecided step is cancelled, dispatched ones withdrawn. */
+  withdraw(opinion: string, actor: Actor, now: number): Effects {
+    const fx = this.effects();
+    this.emit(fx, now, actor.userId, { type: 'case.withdrawn', opinion });
+    for (const [stepId, step] of Object.entries(this.steps)) {
+      if (isTerminal(step.status)) continue;
+      this.cancel(fx, now, stepId, 'case-withdrawn', ACTIVE_STEP_STATUSES.includes(step.status));
+    }
+    this.close(fx, now, 'withdrawn');
+    return fx;
+  }
+
+  // --- adapter incidents --------------------------------------------------------------------------
+
+  incident(stepId: string, message: string, now: number): Effects {
+    const fx = this.effects();
+    this.steps[stepId]!.incident = message;
+    this.emit(fx, now, 'system', { type: 'step.incident', stepId, message });
+    return fx;
+  }
+
+  checkRedispatch(stepId: string): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    const step = this.steps[stepId];
+    if (!step) return { code: 'unknown-step', message: `Step '${stepId}' is not part of this case.` };
+    if (!step.incident) return { code: 'no-incident', message: `Step '${stepId}' has no open incident.` };
+    return undefined;
+  }
+
+  redispatch(stepId: string, actor: string, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[stepId]!;
+    step.incident = undefined;
+    this.emit(fx, now, actor, { type: 'step.redispatched', stepId });
+    fx.dispatch.push({ stepId, adapter: this.adapterOf(stepId), round: step.round });
+    return fx;
+  }
+
+  // --- clocks ------------------------------------------------------------------------------------
+
+  warn(stepId: string | undefined, level: 'yellow' | 'red', deadline: number, now: number): Effects {
+    const fx = this.effects();
+    const at = new Date(deadline).toISOString();
+    if (stepId === undefined) this.emit(fx, now, 'system', { type: 'case.warning', level, deadline: at });
+    else this.emit(fx, now, 'system', { type: 'step.warning', stepId, level, deadline: at });
+    return fx;
+  }
+}
+
+/** Omit over each member of a union (TypeScript's Omit collapses unions). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
