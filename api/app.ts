@@ -6,15 +6,20 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
-import { Decisions } from './decisions.ts';
+import type { AdapterKind } from '../process/definition.ts';
+import type { MaterialStore } from '../storage/material-store.ts';
+import { CaseActions } from './decisions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerValidation } from './plugins/validation.ts';
+import { caseActionRoutes } from './routes/case-actions.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { decisionRoutes } from './routes/decisions.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { healthRoutes } from './routes/health.ts';
+import { materialRoutes } from './routes/materials.ts';
 import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
 import { taskRoutes } from './routes/tasks.ts';
@@ -27,6 +32,10 @@ export interface BuildAppOptions {
   client: Client;
   taskQueue: string;
   caseNoPrefix?: string;
+  materials: MaterialStore;
+  /** Largest material upload accepted (bytes); default 10 MiB. */
+  materialMaxBytes?: number;
+  adapterFor?: (department: string) => AdapterKind | undefined;
   ready?: () => Promise<boolean>;
   logger?: FastifyServerOptions['logger'];
 }
@@ -46,8 +55,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       client: options.client,
       taskQueue: options.taskQueue,
       caseNoPrefix: options.caseNoPrefix ?? 'YJS',
+      ...(options.adapterFor ? { adapterFor: options.adapterFor } : {}),
     }),
-    decisions: new Decisions(options.db, options.definitions, options.client),
+    decisions: new CaseActions(options.db, options.definitions, options.client),
+    materials: options.materials,
+    materialMaxBytes: options.materialMaxBytes ?? 10 * 1024 * 1024,
     ready: options.ready ?? (async () => true),
   };
 
@@ -73,6 +85,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   processRoutes(app, deps);
   caseRoutes(app, deps);
   decisionRoutes(app, deps);
+  caseActionRoutes(app, deps);
+  deliveryRoutes(app, deps);
+  await materialRoutes(app, deps);
   taskRoutes(app, deps);
   userRoutes(app, deps);
   return app;

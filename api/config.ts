@@ -16,6 +16,10 @@ export interface Config {
   /** Prefix of human-readable case numbers, e.g. YJS-20261128-000001. */
   caseNoPrefix: string;
   logLevel: string;
+  /** Where uploaded materials are stored (content-addressed). */
+  materialsDir: string;
+  /** Largest material accepted, in bytes. */
+  materialMaxBytes: number;
 }
 
 function int(name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -26,11 +30,22 @@ function int(name: string, value: string | undefined, fallback?: number): number
   return n;
 }
 
+function bytes(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`${name} must be a positive number of bytes, got '${value}'`);
+  return n;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(env.DATA_DIR || './data');
   return {
     port: int('PORT', env.PORT, 3000)!,
     host: env.HOST || '127.0.0.1',
-    dataDir: resolve(env.DATA_DIR || './data'),
+    dataDir,
+    materialsDir: resolve(env.MATERIALS_DIR || `${dataDir}/materials`),
+    materialMaxBytes: bytes('MATERIAL_MAX_BYTES', env.MATERIAL_MAX_BYTES, 10 * 1024 * 1024),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -11,7 +11,8 @@ import type {
 } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
-import type { Decisions } from './decisions.ts';
+import type { MaterialStore } from '../storage/material-store.ts';
+import type { CaseActions } from './decisions.ts';
 import type { CaseIntake } from './intake.ts';
 
 export type App = FastifyInstance<
@@ -27,7 +28,9 @@ export interface AppDeps {
   definitions: DefinitionStore;
   client: Client;
   intake: CaseIntake;
-  decisions: Decisions;
+  decisions: CaseActions;
+  materials: MaterialStore;
+  materialMaxBytes: number;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

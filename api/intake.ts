@@ -10,11 +10,13 @@ import {
 import { type CaseRef, insertCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import { findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
-import type { ProcessDefinition } from '../process/definition.ts';
+import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
 import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
 import { validateApplication } from './form-validator.ts';
+import { checkMaterials, type DeficiencyRequest, notApplicableSteps } from './intake-checks.ts';
 import { invalid, Problem } from './problem.ts';
 
 export interface IntakeDeps {
@@ -23,11 +25,16 @@ export interface IntakeDeps {
   client: Client;
   taskQueue: string;
   caseNoPrefix: string;
+  /** The adapter of a department's steps in this deployment ('http' for departments integrated over HTTP). */
+  adapterFor?: (department: string) => AdapterKind | undefined;
 }
 
 export interface Submission {
   processId: string;
   application: Record<string, unknown>;
+  /** material id -> upload id */
+  materials?: Record<string, string>;
+  deficiencies?: DeficiencyRequest[];
 }
 
 export interface IntakeResult {
@@ -49,28 +56,58 @@ export class CaseIntake {
         { field: 'processId', message: 'is not a published process' },
       ]);
     }
-    const errors = validateApplication(definition, submission.application);
+    const materials = submission.materials ?? {};
+    const formErrors = validateApplication(definition, submission.application);
+    // Conditions read the application: only a valid one can say which steps apply.
+    const notApplicable =
+      formErrors.length === 0 ? notApplicableSteps(definition, submission.application) : [];
+    const uploads = await findUploads(this.deps.db, Object.values(materials));
+    const now = new Date();
+    const checked = checkMaterials(
+      definition,
+      notApplicable,
+      materials,
+      uploads,
+      user.id,
+      submission.deficiencies ?? [],
+      now,
+    );
+    const errors = [...formErrors, ...checked.errors];
     if (errors.length > 0) {
       throw invalid(
-        'invalid-application',
-        'Invalid application',
+        formErrors.length > 0 ? 'invalid-application' : 'invalid-materials',
+        formErrors.length > 0 ? 'Invalid application' : 'Materials missing or invalid',
         `The application has ${errors.length} problem(s); all are listed.`,
         errors,
       );
     }
 
     const hash = requestHash(submission);
-    const { row, created } = await insertCase(this.deps.db, {
-      id: randomUUID(),
-      caseNoPrefix: this.deps.caseNoPrefix,
-      processId: definition.id,
-      processVersion: definition.version,
-      application: submission.application,
-      submittedBy: user.id,
-      ...(idempotencyKey ? { idempotencyKey } : {}),
-      requestHash: hash,
-      steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
-    });
+    const { row, created } = await insertCase(
+      this.deps.db,
+      {
+        id: randomUUID(),
+        caseNoPrefix: this.deps.caseNoPrefix,
+        processId: definition.id,
+        processVersion: definition.version,
+        application: submission.application,
+        submittedBy: user.id,
+        ...(idempotencyKey ? { idempotencyKey } : {}),
+        requestHash: hash,
+        materials,
+        steps: definition.steps.map((s) => {
+          const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
+          return {
+            stepId: s.id,
+            department: s.department,
+            title: s.title,
+            ...(notApplicable.includes(s.id) ? { status: 'not_applicable' as const } : {}),
+            ...(owed.length > 0 ? { owed: owed.flatMap((d) => d.materials), owedBy: owed[0]!.due } : {}),
+          };
+        }),
+      },
+      now,
+    );
     if (!created && row.requestHash !== hash) {
       throw new Problem(
         422,
@@ -81,8 +118,13 @@ export class CaseIntake {
     }
     const snapshot = created
       ? definition
-      : await this.deps.definitions.get(row.processId, row.processVersion);
-    await this.start(row, snapshot!);
+      : (await this.deps.definitions.get(row.processId, row.processVersion))!;
+    const adapters: Record<string, AdapterKind> = {};
+    for (const step of snapshot.steps) {
+      const integrated = step.adapter === 'worklist' ? this.deps.adapterFor?.(step.department) : undefined;
+      if (integrated) adapters[step.id] = integrated;
+    }
+    await this.start(row, snapshot, { notApplicable, adapters, deficiencies: checked.deficiencies });
     return { row, created };
   }
 
@@ -90,8 +132,18 @@ export class CaseIntake {
    * Starts the case's workflow unless it already runs or ran (a closed case is never started again), and
    * waits, in the same server call, until the case's first steps are in their departments' worklists.
    */
-  async start(row: CaseRef, definition: ProcessDefinition): Promise<void> {
-    const input: CaseInput = { caseId: row.id, caseNo: row.caseNo, definition, submittedBy: row.submittedBy };
+  async start(
+    row: CaseRef,
+    definition: ProcessDefinition,
+    options: Pick<CaseInput, 'notApplicable' | 'adapters' | 'deficiencies'>,
+  ): Promise<void> {
+    const input: CaseInput = {
+      caseId: row.id,
+      caseNo: row.caseNo,
+      definition,
+      submittedBy: row.submittedBy,
+      ...options,
+    };
     const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
       taskQueue: this.deps.taskQueue,
       workflowId: row.id,

@@ -26,13 +26,85 @@ export const CaseParams = Type.Object({ id: Id });
 export const StepParams = Type.Object({ id: Id, stepId: Type.String({ minLength: 1, maxLength: 64 }) });
 export const ProcessParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+const MaterialRefs = Type.Record(Type.String({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
+  description: 'material id -> upload id (from POST /api/materials)',
+});
+
 export const SubmitCaseBody = Type.Object(
   {
     processId: Type.String({ minLength: 1, maxLength: 64 }),
     application: Anything,
+    materials: Type.Optional(MaterialRefs),
+    deficiencies: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            stepId: Type.String({ minLength: 1, maxLength: 64 }),
+            materials: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+              minItems: 1,
+              maxItems: 20,
+            }),
+            due: Type.String({
+              format: 'date',
+              description: 'last day (China time) the materials may arrive',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 50, description: '容缺受理: non-core materials promised by a date' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
+
+export const SupplementBody = Type.Object(
+  {
+    stepId: Type.String({ minLength: 1, maxLength: 64 }),
+    note: Type.String({ minLength: 1, maxLength: 4000 }),
+    materials: Type.Optional(MaterialRefs),
+  },
+  { additionalProperties: false },
+);
+
+export const AttachBody = Type.Object({ materials: MaterialRefs }, { additionalProperties: false });
+
+export const WithdrawBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { additionalProperties: false },
+);
+
+export const StageBody = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal('site-inspection'),
+      Type.Literal('expert-review'),
+      Type.Literal('hearing'),
+      Type.Literal('public-notice'),
+    ]),
+    reason: Type.String({ minLength: 1, maxLength: 4000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const StageCloseBody = Type.Object(
+  { opinion: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { additionalProperties: false },
+);
+
+export const DeliveryBody = Type.Object(
+  {
+    method: Type.Union([Type.Literal('window'), Type.Literal('post'), Type.Literal('electronic')]),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CaseChange = Type.Object({
+  caseStatus: Type.String(),
+  steps: Type.Record(Type.String(), Type.String()),
+  seq: Type.Integer(),
+});
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
@@ -47,6 +119,15 @@ export const StepView = Type.Object({
   title: Type.String(),
   department: Type.String(),
   status: Type.String(),
+  round: Type.Integer(),
+  supplementItems: Type.Union([
+    Type.Array(Type.Object({ item: Type.String(), reason: Type.String() })),
+    Type.Null(),
+  ]),
+  specialStage: Type.Union([Type.Object({ kind: Type.String(), since: Type.String() }), Type.Null()]),
+  owed: Type.Array(Type.String()),
+  owedBy: Type.Union([Instant, Type.Null()]),
+  incident: Type.Union([Type.String(), Type.Null()]),
   outputs: Type.Union([Type.Record(Type.String(), OutputValue), Type.Null()]),
   opinion: Type.Union([Type.String(), Type.Null()]),
   reasons: Type.Array(Type.String()),
@@ -99,6 +180,8 @@ export const CaseListQuery = Type.Object({
       Type.Literal('completed'),
       Type.Literal('partially_completed'),
       Type.Literal('denied'),
+      Type.Literal('withdrawn'),
+      Type.Literal('terminated'),
     ]),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
@@ -106,18 +189,35 @@ export const CaseListQuery = Type.Object({
 
 export const DecisionBody = Type.Object(
   {
-    outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
+    outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny'), Type.Literal('supplement')]),
     outputs: Type.Optional(Type.Record(Type.String(), OutputValue)),
     opinion: Type.String({ minLength: 1, maxLength: 4000 }),
     reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 50 })),
+    items: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            item: Type.String({ minLength: 1, maxLength: 64 }),
+            reason: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          minItems: 1,
+          maxItems: 50,
+          description: 'for a supplement request: everything missing or wrong, at once',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
 
 export const DecisionResult = Type.Object({
+  caseStatus: Type.String(),
+  steps: Type.Record(Type.String(), Type.String()),
   stepId: Type.String(),
   stepStatus: Type.String(),
-  caseStatus: Type.String(),
   dispatched: Type.Array(Type.String()),
   cancelled: Type.Array(Type.String()),
   seq: Type.Integer(),

@@ -21,6 +21,7 @@ import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { openConfiguredDatabase, publishCatalog } from '../services/system.ts';
 import { startEmbeddedTemporal } from '../services/temporal.ts';
+import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
 import type { DriverTask } from './driver.ts';
 import { type Measured, printTable, row } from './stats.ts';
@@ -61,6 +62,7 @@ const app = await buildApp({
   definitions,
   client: temporal.client,
   taskQueue: 'bench-cases',
+  materials: new FsMaterialStore(join(dataDir, 'materials')),
 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 

@@ -37,6 +37,8 @@ export interface NewCase {
   requestHash: string;
   /** Every step of the definition, shown as blocked until the workflow releases it. */
   steps: NewStep[];
+  /** Materials attached at intake: material id -> upload id. */
+  materials?: Record<string, string>;
 }
 
 /** What intake needs back of a case. */
@@ -108,8 +110,13 @@ export async function insertCase(
       from c, jsonb_to_recordset(${JSON.stringify(c.steps)}::jsonb)
         as x("stepId" text, department text, title text, status text, owed jsonb, "owedBy" timestamptz)
       returning 1
+    ), m as (
+      insert into case_materials (case_id, material_id, upload_id, attached_by, attached_at)
+      select c.id, x.key, x.value::uuid, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz
+      from c, jsonb_each_text(${JSON.stringify(c.materials ?? {})}::jsonb) as x
+      returning 1
     )
-    select c.case_no as "caseNo", (select count(*) from s) as steps from c
+    select c.case_no as "caseNo", (select count(*) from s) as steps, (select count(*) from m) as materials from c
   `);
   const [inserted] = rowsOf<{ caseNo: string }>(result);
   if (inserted) {

@@ -170,7 +170,7 @@ describe('checkDecision: problem codes', () => {
     expect(checkDecision(def, AWAITING, decision({ outcome: 'maybe' as DecisionOutcome }))).toEqual({
       code: 'malformed-decision',
       message: 'The decision is malformed.',
-      errors: [{ field: 'outcome', message: 'must be one of approve, deny' }],
+      errors: [{ field: 'outcome', message: 'must be one of approve, deny, supplement' }],
     });
   });
 
@@ -212,7 +212,7 @@ describe('checkDecision: problem codes', () => {
       code: 'malformed-decision',
       message: 'The decision is malformed.',
       errors: [
-        { field: 'outcome', message: 'must be one of approve, deny' },
+        { field: 'outcome', message: 'must be one of approve, deny, supplement' },
         { field: 'opinion', message: 'a written opinion is required' },
         { field: 'outputs', message: 'must be an object' },
       ],

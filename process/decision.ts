@@ -104,7 +104,8 @@ export function checkDecision(
   if (decision.outputs !== undefined && (typeof decision.outputs !== 'object' || decision.outputs === null)) {
     malformed.push({ field: 'outputs', message: 'must be an object' });
   }
-  if (decision.outcome !== 'approve' && decision.outputs && Object.keys(decision.outputs).length > 0) {
+  const carriesNoOutputs = decision.outcome === 'deny' || decision.outcome === 'supplement';
+  if (carriesNoOutputs && decision.outputs && Object.keys(decision.outputs).length > 0) {
     malformed.push({
       field: 'outputs',
       message: `a ${decision.outcome === 'deny' ? 'denial' : 'supplement request'} carries no outputs`,

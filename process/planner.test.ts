@@ -390,7 +390,8 @@ describe('plan: outcome and finished', () => {
     expect(outcomeOf(def, { a: 'approved', b: 'approved', c: 'approved' })).toBe('completed');
     expect(outcomeOf(def, { a: 'approved', b: 'cancelled', c: 'cancelled' })).toBe('partially_completed');
     expect(outcomeOf(def, { a: 'denied', b: 'cancelled', c: 'cancelled' })).toBe('denied');
-    expect(outcomeOf(def, {})).toBe('denied');
+    // Nothing approved and nothing denied (e.g. a deficiency deadline missed on the first step).
+    expect(outcomeOf(def, {})).toBe('terminated');
   });
 
   it('runs a whole case to completion by approving whatever awaits a decision', () => {

@@ -79,6 +79,57 @@ function checkShape(def: ProcessDefinition, problems: DefinitionProblem[]): bool
   return problems.length === headerProblems;
 }
 
+function checkLimit(limit: unknown, at: string, add: (path: string, message: string) => void): void {
+  if (limit === undefined) return;
+  const l = limit as { days?: unknown; hours?: unknown };
+  if ((l.days === undefined) === (l.hours === undefined)) add(at, 'give either days or hours');
+  if (l.days !== undefined && (!Number.isInteger(l.days) || (l.days as number) < 0)) {
+    add(`${at}.days`, 'must be a whole number of working days, 0 or more');
+  }
+  if (l.hours !== undefined && (typeof l.hours !== 'number' || !(l.hours > 0)))
+    add(`${at}.hours`, 'must be positive');
+}
+
+/** Rules belong to instant (auto) steps, and what they output must be what the step declares. */
+function checkAutomation(
+  step: StepDefinition,
+  at: string,
+  add: (path: string, message: string) => void,
+): void {
+  const isAuto = step.adapter === 'auto';
+  if (isAuto && (!Array.isArray(step.rules) || step.rules.length === 0))
+    add(`${at}.rules`, 'an auto step needs rules');
+  if (!isAuto && step.rules !== undefined) add(`${at}.rules`, "only an 'auto' step has rules");
+  if (!isAuto && step.otherwise !== undefined) add(`${at}.otherwise`, "only an 'auto' step has 'otherwise'");
+  if (step.otherwise !== undefined && step.otherwise !== 'deny' && step.otherwise !== 'worklist') {
+    add(`${at}.otherwise`, "must be 'deny' or 'worklist'");
+  }
+  const ruleIds = (step.rules ?? []).map((r) => r.id);
+  for (const d of duplicates(ruleIds)) add(`${at}.rules`, `rule id '${d}' is used twice`);
+  (step.rules ?? []).forEach((rule, j) => {
+    const r = `${at}.rules[${j}]`;
+    if (rule.outcome !== 'approve' && rule.outcome !== 'deny')
+      add(`${r}.outcome`, "must be 'approve' or 'deny'");
+    if (typeof rule.when !== 'object' && typeof rule.when !== 'boolean')
+      add(`${r}.when`, 'must be a JsonLogic expression');
+    for (const name of Object.keys(rule.outputs ?? {})) {
+      if (!step.outputs.some((o) => o.name === name))
+        add(`${r}.outputs`, `step '${step.id}' has no output '${name}'`);
+    }
+    if (rule.outcome === 'deny' && Object.keys(rule.outputs ?? {}).length > 0)
+      add(`${r}.outputs`, 'a deny rule has no outputs');
+  });
+  if (
+    step.condition !== undefined &&
+    typeof step.condition !== 'object' &&
+    typeof step.condition !== 'boolean'
+  ) {
+    add(`${at}.condition`, 'must be a JsonLogic expression');
+  }
+  checkLimit(step.limits?.promised, `${at}.limits.promised`, add);
+  checkLimit(step.limits?.statutory, `${at}.limits.statutory`, add);
+}
+
 export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   if (!checkShape(def, problems)) return problems;
@@ -158,7 +209,10 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
     });
   });
 
+  def.steps.forEach((step, i) => checkAutomation(step, `steps[${i}]`, add));
+
   const cycle = findCycle(def.steps);
   if (cycle) add('steps', `dependency cycle: ${cycle.join(' -> ')}`);
+  checkLimit(def.promise, 'promise', add);
   return problems;
 }

@@ -2,10 +2,23 @@
 // start-up with its problems listed instead of failing a case later.
 import type { ProcessDefinition } from '../process/definition.ts';
 import { validateDefinition } from '../process/validate.ts';
+import { afterDeath } from './after-death.ts';
 import { companyStartup } from './company-startup.ts';
 import { isKnownDepartment } from './departments.ts';
+import { homeTransfer } from './home-transfer.ts';
+import { newborn } from './newborn.ts';
+import { restaurant } from './restaurant.ts';
+import { retirement } from './retirement.ts';
 
-export const CATALOG: readonly ProcessDefinition[] = [companyStartup];
+/** The six real processes of domain.md, in its order. */
+export const CATALOG: readonly ProcessDefinition[] = [
+  companyStartup,
+  newborn,
+  restaurant,
+  homeTransfer,
+  retirement,
+  afterDeath,
+];
 
 export function loadCatalog(definitions: readonly ProcessDefinition[] = CATALOG): ProcessDefinition[] {
   const problems = definitions.flatMap((def) => [

@@ -9,6 +9,7 @@ import type { App } from '../api/deps.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
+import { FsMaterialStore } from '../storage/material-store.ts';
 import { createCaseWorker } from './case-worker.ts';
 import { availablePort } from './ports.ts';
 import { connectTemporal, startEmbeddedTemporal, type TemporalServices } from './temporal.ts';
@@ -82,6 +83,8 @@ export async function startSystem({ config, withWorker, logger }: SystemOptions)
       client: temporal.client,
       taskQueue: config.taskQueue,
       caseNoPrefix: config.caseNoPrefix,
+      materials: new FsMaterialStore(config.materialsDir),
+      materialMaxBytes: config.materialMaxBytes,
       logger: logger ?? false,
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});

@@ -8,10 +8,14 @@ import { startTestApi, type TestApi } from './helpers.ts';
 let api: TestApi;
 beforeAll(async () => {
   api = await startTestApi();
+  submission.materials = await api.materialsFor('company-startup');
 });
 afterAll(() => api?.stop());
 
-const submission = { processId: 'company-startup', application: companyStartupApplication };
+const submission: Record<string, unknown> = {
+  processId: 'company-startup',
+  application: companyStartupApplication,
+};
 const approve = (outputs: Record<string, unknown>, opinion = '同意') => ({
   outcome: 'approve',
   outputs,
@@ -158,6 +162,7 @@ describe('intake', () => {
         employeeCount: 3,
         unexpected: true,
       },
+      materials: submission.materials,
     });
     expect(res.status).toBe(400);
     expect(res.body.type).toMatch(/invalid-application$/);

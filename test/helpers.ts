@@ -63,10 +63,17 @@ export async function startTestEngine(): Promise<TestEngine> {
   };
 }
 
+/** The smallest file the material store accepts: a PDF (the type is sniffed from the bytes). */
+export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+
 export interface TestApi {
   engine: TestEngine;
   url: string;
   tokens: Record<string, string>;
+  /** Uploads a file as the clerk (multipart, as a browser would). */
+  upload(bytes: Buffer, filename?: string, token?: string): Promise<ApiResponse>;
+  /** One uploaded PDF for every material of a process: material id -> upload id. */
+  materialsFor(processId: string): Promise<Record<string, string>>;
   call(
     method: string,
     path: string,
@@ -99,14 +106,18 @@ export async function startTestApi(): Promise<TestApi> {
   await publishCatalog(definitions);
   const dir = mkdtempSync(join(tmpdir(), 'yjs-api-'));
   const credentials = await ensureDemoUsers(engine.database.db, dir);
+  const { FsMaterialStore } = await import('../storage/material-store.ts');
   const app = await buildApp({
     db: engine.database.db,
     definitions,
     client: engine.temporal.client,
     taskQueue: engine.taskQueue,
+    materials: new FsMaterialStore(join(dir, 'materials')),
+    materialMaxBytes: 256 * 1024,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
+  const materialSets = new Map<string, Record<string, string>>();
+  const testApi: TestApi = {
     engine,
     url,
     tokens: Object.fromEntries(credentials.map((c) => [c.user, c.token])),
@@ -127,10 +138,36 @@ export async function startTestApi(): Promise<TestApi> {
         body: text ? JSON.parse(text) : undefined,
       };
     },
+    async upload(bytes, filename = 'scan.pdf', token) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(bytes)]), filename);
+      const response = await fetch(`${url}/api/materials`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token ?? credentials.find((c) => c.user === 'clerk')!.token}` },
+        body: form,
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text ? JSON.parse(text) : undefined,
+      };
+    },
+    async materialsFor(processId) {
+      const cached = materialSets.get(processId);
+      if (cached) return cached;
+      const definition = (await definitions.latest(processId))!;
+      const set: Record<string, string> = {};
+      for (const m of definition.materials)
+        set[m.id] = (await testApi.upload(SAMPLE_PDF, `${m.id}.pdf`)).body.id;
+      materialSets.set(processId, set);
+      return set;
+    },
     async stop() {
       await app.close();
       await engine.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return testApi;
 }

@@ -1,8 +1,11 @@
 // The catalog of "one thing" processes, for clerks choosing what to submit and for integrators.
 import { Type } from 'typebox';
 import type { ProcessDefinition } from '../../process/definition.ts';
+import { validateDefinition } from '../../process/validate.ts';
+import { isKnownDepartment } from '../../processes/departments.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { notFound } from '../problem.ts';
+import { requireRole } from '../plugins/auth.ts';
+import { conflict, invalid, notFound } from '../problem.ts';
 import { ProcessParams, ProcessSummary, problems } from '../schemas.ts';
 
 function summary(d: ProcessDefinition) {
@@ -32,6 +35,56 @@ export function processRoutes(app: App, deps: AppDeps): void {
       },
     },
     async () => (await deps.definitions.list()).map(summary),
+  );
+
+  app.post(
+    '/api/processes',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['processes'],
+        summary: 'Publish a process definition version (new cases use it; running cases keep theirs)',
+        description:
+          'Every problem of the definition is listed at once (duplicate ids, unknown dependencies, cycles, ' +
+          'unknown fields, materials or departments, outputs consumed but never produced). The version must ' +
+          'be higher than the published ones.',
+        body: Type.Record(Type.String(), Type.Unknown()),
+        response: {
+          201: Type.Object({ id: Type.String(), version: Type.Integer() }),
+          ...problems(400, 401, 403, 409),
+        },
+      },
+    },
+    async (request, reply) => {
+      const definition = request.body as unknown as ProcessDefinition;
+      const errors = validateDefinition(definition).map((p) => ({
+        field: p.path || '(definition)',
+        message: p.message,
+      }));
+      for (const [i, d] of (Array.isArray(definition.departments) ? definition.departments : []).entries()) {
+        if (!isKnownDepartment(d?.code))
+          errors.push({ field: `departments[${i}]`, message: `unknown department ${d?.code}` });
+      }
+      if (errors.length > 0) {
+        throw invalid(
+          'invalid-definition',
+          'Invalid definition',
+          `The definition has ${errors.length} problem(s).`,
+          errors,
+        );
+      }
+      const versions = await deps.definitions.versionsOf(definition.id);
+      const latest = versions.at(-1) ?? 0;
+      if (definition.version <= latest) {
+        throw conflict(
+          'version-exists',
+          'Version already published',
+          `Process ${definition.id} is at version ${latest}; publish version ${latest + 1} or later.`,
+        );
+      }
+      await deps.definitions.publish(definition);
+      return reply.status(201).send({ id: definition.id, version: definition.version });
+    },
   );
 
   app.get(

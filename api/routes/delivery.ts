@@ -1,0 +1,92 @@
+// Unified delivery (统一出件): every result of a closed case in one record, and how the clerk handed it
+// over (at the window, by post, electronically).
+import { Type } from 'typebox';
+import { logAccess } from '../../db/access-log.ts';
+import { findCase } from '../../db/cases.ts';
+import { type DeliveryRow, findDelivery, handOver } from '../../db/deliveries.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { currentUser, requireRole } from '../plugins/auth.ts';
+import { conflict, notFound } from '../problem.ts';
+import { CaseParams, DeliveryBody, problems } from '../schemas.ts';
+
+const Delivery = Type.Object({
+  caseId: Type.String(),
+  caseNo: Type.String(),
+  outcome: Type.String(),
+  results: Type.Record(
+    Type.String(),
+    Type.Object({ value: Type.Unknown(), stepId: Type.String(), at: Type.String() }),
+  ),
+  readyAt: Type.String({ format: 'date-time' }),
+  method: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  handedOverBy: Type.Union([Type.String(), Type.Null()]),
+  handedOverAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+function view(caseNo: string, d: DeliveryRow) {
+  return {
+    ...d,
+    caseNo,
+    readyAt: d.readyAt.toISOString(),
+    handedOverAt: d.handedOverAt?.toISOString() ?? null,
+  };
+}
+
+export function deliveryRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/api/cases/:id/delivery',
+    {
+      preHandler: requireRole('clerk', 'manager', 'admin'),
+      schema: {
+        tags: ['cases'],
+        summary: 'The unified delivery of a closed case: all its results together',
+        params: CaseParams,
+        response: { 200: Delivery, ...problems(401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const row = await findCase(deps.db, request.params.id);
+      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const delivery = await findDelivery(deps.db, row.id);
+      if (!delivery)
+        throw conflict('case-running', 'Case still running', `Case ${row.caseNo} is ${row.status}.`);
+      await logAccess(deps.db, currentUser(request), [{ caseId: row.id, purpose: 'delivery', fields: [] }]);
+      return view(row.caseNo, delivery);
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/delivery',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Record how the results were handed over (once)',
+        params: CaseParams,
+        body: DeliveryBody,
+        response: { 200: Delivery, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const row = await findCase(deps.db, request.params.id);
+      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const existing = await findDelivery(deps.db, row.id);
+      if (!existing)
+        throw conflict('case-running', 'Case still running', `Case ${row.caseNo} is ${row.status}.`);
+      const { method, note } = request.body;
+      const done = await handOver(deps.db, row.id, {
+        method,
+        ...(note ? { note } : {}),
+        by: currentUser(request).id,
+      });
+      if (!done)
+        throw conflict(
+          'already-delivered',
+          'Already delivered',
+          `The results of ${row.caseNo} were handed over.`,
+        );
+      return view(row.caseNo, done);
+    },
+  );
+}
