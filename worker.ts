@@ -3,7 +3,7 @@
 import { loadConfig } from './api/config.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { createCaseWorker } from './services/case-worker.ts';
-import { openConfiguredDatabase, publishCatalog } from './services/system.ts';
+import { notifierOf, openConfiguredDatabase, publishCatalog } from './services/system.ts';
 import { connectTemporal } from './services/temporal.ts';
 
 const config = loadConfig();
@@ -21,6 +21,7 @@ const worker = await createCaseWorker({
   namespace: temporal.namespace,
   taskQueue: config.taskQueue,
   db: database.db,
+  notifier: notifierOf(config),
 });
 // The SDK's worker handles SIGINT/SIGTERM itself: it drains and run() resolves.
 console.log(`Case worker on task queue '${config.taskQueue}' at ${config.temporalAddress}`);

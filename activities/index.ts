@@ -1,17 +1,22 @@
 // All activities, built from their dependencies so the worker and tests inject real ones
 // (samples-typescript: activities-dependency-injection).
 import type { Db } from '../db/client.ts';
+import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
 import { createRules } from './rules.ts';
 
 export interface ActivityDeps {
   db: Db;
+  /** Where clock warnings go (a webhook, or the log). */
+  notifier?: Notifier;
 }
 
 export function createActivities(deps: ActivityDeps) {
+  const notifier = deps.notifier ?? createNotifier();
   return {
     projectCase: createProjection(deps.db),
     decideByRules: createRules(deps.db),
+    notify: (n: Notification, idempotencyKey: string) => notifier.notify(n, idempotencyKey),
   };
 }
 

@@ -46,6 +46,7 @@ const STEP_COLUMNS = {
   promised_deadline: 'timestamptz',
   statutory_deadline: 'timestamptz',
   yellow_at: 'timestamptz',
+  deadline_note: 'text',
 } as const;
 type StepColumn = keyof typeof STEP_COLUMNS;
 
@@ -53,15 +54,17 @@ interface CaseChange {
   data: Record<string, { value: unknown; stepId: string; at: string }>;
   status: string | null;
   closedAt: string | null;
+  deadline: string | null;
   updatedAt: string;
   delivery: { outcome: string; results: unknown } | null;
 }
 
-function deadlines(e: { promised?: string; statutory?: string; yellowAt?: string }) {
+function deadlines(e: { promised?: string; statutory?: string; yellowAt?: string; note?: string }) {
   return {
     promised_deadline: e.promised ?? null,
     statutory_deadline: e.statutory ?? null,
     yellow_at: e.yellowAt ?? null,
+    deadline_note: e.note ?? null,
   };
 }
 
@@ -76,6 +79,7 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
     data: {},
     status: null,
     closedAt: null,
+    deadline: null,
     updatedAt: events[events.length - 1]!.at,
     delivery: null,
   };
@@ -161,6 +165,8 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
         kase.delivery = { outcome: e.outcome, results: e.results };
         break;
       case 'case.started':
+        kase.deadline = e.deadline ?? null;
+        break;
       case 'case.withdrawn':
       case 'case.warning':
       case 'step.warning':
@@ -228,6 +234,7 @@ export function createProjection(db: Db) {
         data = data || ${JSON.stringify(kase.data)}::jsonb,
         status = coalesce(${kase.status}::text, status),
         closed_at = coalesce(${kase.closedAt}::timestamptz, closed_at),
+        promised_deadline = coalesce(${kase.deadline}::timestamptz, promised_deadline),
         updated_at = ${kase.updatedAt}::timestamptz
       where id = ${caseId}::uuid and exists (select 1 from ev)
         and (select count(*) from st) >= 0 and (select count(*) from dl) >= 0

@@ -4,8 +4,10 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import type { ClockWarning } from '../process/clock.ts';
 import type { AdapterKind } from '../process/definition.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './decisions.ts';
@@ -14,6 +16,7 @@ import { CaseIntake } from './intake.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerValidation } from './plugins/validation.ts';
+import { calendarRoutes } from './routes/calendars.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { decisionRoutes } from './routes/decisions.ts';
@@ -36,6 +39,10 @@ export interface BuildAppOptions {
   /** Largest material upload accepted (bytes); default 10 MiB. */
   materialMaxBytes?: number;
   adapterFor?: (department: string) => AdapterKind | undefined;
+  /** Calendar region deadlines are counted in (default 'CN'). */
+  calendarRegion?: string;
+  /** When promised clocks turn yellow (default: 20% of the limit left). */
+  warning?: ClockWarning;
   ready?: () => Promise<boolean>;
   logger?: FastifyServerOptions['logger'];
 }
@@ -45,7 +52,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: options.logger ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const calendars = new CalendarStore(options.db);
+  await calendars.seed();
+  const calendarRegion = options.calendarRegion ?? 'CN';
+  const warning = options.warning ?? { fraction: 0.2 };
   const deps: AppDeps = {
+    calendars,
+    calendarRegion,
+    warning,
     db: options.db,
     definitions: options.definitions,
     client: options.client,
@@ -56,6 +70,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       taskQueue: options.taskQueue,
       caseNoPrefix: options.caseNoPrefix ?? 'YJS',
       ...(options.adapterFor ? { adapterFor: options.adapterFor } : {}),
+      calendars,
+      calendarRegion,
+      warning,
     }),
     decisions: new CaseActions(options.db, options.definitions, options.client),
     materials: options.materials,
@@ -87,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   decisionRoutes(app, deps);
   caseActionRoutes(app, deps);
   deliveryRoutes(app, deps);
+  calendarRoutes(app, deps);
   await materialRoutes(app, deps);
   taskRoutes(app, deps);
   userRoutes(app, deps);

@@ -20,6 +20,15 @@ export interface Config {
   materialsDir: string;
   /** Largest material accepted, in bytes. */
   materialMaxBytes: number;
+  /** Calendar region deadlines are counted in (e.g. CN, or CN-ZJ-HZ once created). */
+  calendarRegion: string;
+  /** A promised clock turns yellow when this share of its limit is left… */
+  warningFraction?: number;
+  /** …or this many working days, whichever comes first. */
+  warningWorkingDays?: number;
+  /** Where clock warnings are sent (signed JSON); unset means the log. */
+  notifyWebhookUrl?: string;
+  notifyWebhookSecret?: string;
 }
 
 function int(name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -38,6 +47,24 @@ function bytes(name: string, value: string | undefined, fallback: number): numbe
   return n;
 }
 
+function number<K extends string>(name: string, value: string | undefined, key: K, min: number, max: number) {
+  if (value === undefined || value === '') return {};
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new Error(`${name} must be a number from ${min} to ${max}, got '${value}'`);
+  return { [key]: n } as Record<K, number>;
+}
+
+/** The yellow threshold: the configured one, or 20% of the limit. */
+export function warningOf(config: Config) {
+  if (config.warningFraction === undefined && config.warningWorkingDays === undefined)
+    return { fraction: 0.2 };
+  return {
+    ...(config.warningFraction !== undefined ? { fraction: config.warningFraction } : {}),
+    ...(config.warningWorkingDays !== undefined ? { workingDays: config.warningWorkingDays } : {}),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || './data');
   return {
@@ -46,6 +73,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     materialsDir: resolve(env.MATERIALS_DIR || `${dataDir}/materials`),
     materialMaxBytes: bytes('MATERIAL_MAX_BYTES', env.MATERIAL_MAX_BYTES, 10 * 1024 * 1024),
+    calendarRegion: env.CALENDAR_REGION || 'CN',
+    ...number('WARNING_FRACTION', env.WARNING_FRACTION, 'warningFraction', 0, 1),
+    ...number('WARNING_WORKING_DAYS', env.WARNING_WORKING_DAYS, 'warningWorkingDays', 0, 30),
+    ...(env.NOTIFY_WEBHOOK_URL ? { notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL } : {}),
+    ...(env.NOTIFY_WEBHOOK_SECRET ? { notifyWebhookSecret: env.NOTIFY_WEBHOOK_SECRET } : {}),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -9,8 +9,10 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import type { CaseActions } from './decisions.ts';
 import type { CaseIntake } from './intake.ts';
@@ -30,6 +32,9 @@ export interface AppDeps {
   intake: CaseIntake;
   decisions: CaseActions;
   materials: MaterialStore;
+  calendars: CalendarStore;
+  calendarRegion: string;
+  warning: ClockWarning;
   materialMaxBytes: number;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;

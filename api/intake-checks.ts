@@ -99,7 +99,9 @@ export function checkMaterials(
   for (const step of applicable) {
     for (const m of step.materials) {
       if (materials[m]) continue;
-      const promised = deficiencies.some((d) => d.stepId === step.id && d.materials.includes(m));
+      // Only a non-core material can be promised; a refused promise leaves it missing.
+      const promised =
+        !declared.get(m)?.core && deficiencies.some((d) => d.stepId === step.id && d.materials.includes(m));
       if (promised) continue;
       const message = declared.get(m)?.core
         ? `is required by step '${step.id}' (a core material)`

@@ -7,12 +7,14 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/client';
+import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
+import type { ClockWarning } from '../process/clock.ts';
 import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
 import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
 import { validateApplication } from './form-validator.ts';
@@ -27,6 +29,9 @@ export interface IntakeDeps {
   caseNoPrefix: string;
   /** The adapter of a department's steps in this deployment ('http' for departments integrated over HTTP). */
   adapterFor?: (department: string) => AdapterKind | undefined;
+  calendars: CalendarStore;
+  calendarRegion: string;
+  warning: ClockWarning;
 }
 
 export interface Submission {
@@ -124,7 +129,16 @@ export class CaseIntake {
       const integrated = step.adapter === 'worklist' ? this.deps.adapterFor?.(step.department) : undefined;
       if (integrated) adapters[step.id] = integrated;
     }
-    await this.start(row, snapshot, { notApplicable, adapters, deficiencies: checked.deficiencies });
+    // The calendar goes into the workflow's input: a snapshot, so later changes never alter this case.
+    const calendar = await this.deps.calendars.effective(this.deps.calendarRegion);
+    if (!calendar) throw new Error(`no calendar for region ${this.deps.calendarRegion}`);
+    await this.start(row, snapshot, {
+      notApplicable,
+      adapters,
+      deficiencies: checked.deficiencies,
+      calendar,
+      warning: this.deps.warning,
+    });
     return { row, created };
   }
 
@@ -135,7 +149,7 @@ export class CaseIntake {
   async start(
     row: CaseRef,
     definition: ProcessDefinition,
-    options: Pick<CaseInput, 'notApplicable' | 'adapters' | 'deficiencies'>,
+    options: Pick<CaseInput, 'notApplicable' | 'adapters' | 'deficiencies' | 'calendar' | 'warning'>,
   ): Promise<void> {
     const input: CaseInput = {
       caseId: row.id,

@@ -114,6 +114,15 @@ export const IdempotencyHeaders = Type.Object({
 
 export const CaseCreated = Type.Object({ id: Id, caseNo: Type.String(), status: Type.String() });
 
+export const ClockView = Type.Object({
+  clock: Type.String({ description: 'promised (承诺时限) or statutory (法定时限)' }),
+  deadline: Type.Union([Instant, Type.Null()]),
+  usedHours: Type.Number({ description: 'working time used, pauses excluded' }),
+  state: Type.String({ description: 'green | yellow | red | paused | stopped | unknown' }),
+  finalState: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Optional(Type.String()),
+});
+
 export const StepView = Type.Object({
   stepId: Type.String(),
   title: Type.String(),
@@ -128,6 +137,7 @@ export const StepView = Type.Object({
   owed: Type.Array(Type.String()),
   owedBy: Type.Union([Instant, Type.Null()]),
   incident: Type.Union([Type.String(), Type.Null()]),
+  clocks: Type.Array(ClockView),
   outputs: Type.Union([Type.Record(Type.String(), OutputValue), Type.Null()]),
   opinion: Type.Union([Type.String(), Type.Null()]),
   reasons: Type.Array(Type.String()),
@@ -158,6 +168,7 @@ export const CaseDetail = Type.Object({
   submittedAt: Instant,
   updatedAt: Instant,
   closedAt: Type.Union([Instant, Type.Null()]),
+  clock: Type.Union([ClockView, Type.Null()]),
   application: Anything,
   data: Type.Record(Type.String(), Datum),
   steps: Type.Array(StepView),
@@ -183,6 +194,9 @@ export const CaseListQuery = Type.Object({
       Type.Literal('withdrawn'),
       Type.Literal('terminated'),
     ]),
+  ),
+  overdue: Type.Optional(
+    Type.Boolean({ description: 'only running cases with a red clock (the case or a step)' }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
@@ -237,6 +251,9 @@ export const Task = Type.Object({
   title: Type.String(),
   department: Type.String(),
   dispatchedAt: Type.Union([Instant, Type.Null()]),
+  deadline: Type.Union([Instant, Type.Null()]),
+  yellowAt: Type.Union([Instant, Type.Null()]),
+  urgency: Type.String({ description: 'red | yellow | green | none, by the promised clock now' }),
   application: Anything,
   inputs: Type.Record(Type.String(), Datum),
   materials: Type.Array(Type.String()),

@@ -4,6 +4,7 @@
 import type { CaseRow, EventRow, StepRow } from '../db/cases.ts';
 import type { User } from '../db/users.ts';
 import type { ProcessDefinition, StepDefinition } from '../process/definition.ts';
+import type { ClockView } from './clock-view.ts';
 
 export interface Visibility {
   /** null = everything */
@@ -29,7 +30,7 @@ export function pick<T>(record: Record<string, T>, keys: Set<string> | null): Re
   return Object.fromEntries(Object.entries(record).filter(([k]) => keys.has(k)));
 }
 
-export function stepView(step: StepRow, visible: Visibility) {
+export function stepView(step: StepRow, visible: Visibility, clocks: ClockView[] = []) {
   return {
     stepId: step.stepId,
     title: step.title,
@@ -41,6 +42,7 @@ export function stepView(step: StepRow, visible: Visibility) {
     owed: step.owed,
     owedBy: step.owedBy?.toISOString() ?? null,
     incident: step.incident,
+    clocks,
     outputs: step.outputs ? pick(step.outputs, visible.outputs) : null,
     opinion: step.opinion,
     reasons: step.reasons ?? [],
@@ -72,6 +74,7 @@ export function caseView(
   steps: StepRow[],
   events: EventRow[],
   visible: Visibility,
+  clocks: { steps: Map<string, ClockView[]>; kase: ClockView | null } = { steps: new Map(), kase: null },
 ) {
   const order = new Map(definition.steps.map((s, i) => [s.id, i]));
   return {
@@ -84,11 +87,12 @@ export function caseView(
     submittedAt: row.submittedAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     closedAt: row.closedAt?.toISOString() ?? null,
+    clock: clocks.kase,
     application: pick(row.application, visible.fields),
     data: pick(row.data, visible.outputs),
     steps: [...steps]
       .sort((a, b) => (order.get(a.stepId) ?? 0) - (order.get(b.stepId) ?? 0))
-      .map((s) => stepView(s, visible)),
+      .map((s) => stepView(s, visible, clocks.steps.get(s.stepId) ?? [])),
     timeline: events.map((e) => eventView(e, visible)),
   };
 }

@@ -177,7 +177,7 @@ export interface TaskRow {
   data: CaseRow['data'];
 }
 
-/** A department's worklist: its steps awaiting a decision, oldest first. */
+/** A department's worklist: its steps awaiting a decision, most urgent first (nearest deadline, then oldest). */
 export async function departmentTasks(db: Db, department: string, limit: number): Promise<TaskRow[]> {
   const rows = await db
     .select({
@@ -191,7 +191,10 @@ export async function departmentTasks(db: Db, department: string, limit: number)
     .from(caseSteps)
     .innerJoin(cases, eq(cases.id, caseSteps.caseId))
     .where(and(eq(caseSteps.department, department), eq(caseSteps.status, 'awaiting_decision')))
-    .orderBy(asc(caseSteps.dispatchedAt))
+    .orderBy(
+      sql`coalesce(${caseSteps.promisedDeadline}, ${caseSteps.statutoryDeadline}) asc nulls last`,
+      asc(caseSteps.dispatchedAt),
+    )
     .limit(limit);
   return rows;
 }

@@ -75,6 +75,8 @@ export const cases = pgTable(
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** The case's overall promise (承诺时限), from intake. */
+    promisedDeadline: timestamp('promised_deadline', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('cases_idempotency_idx')
@@ -123,6 +125,8 @@ export const caseSteps = pgTable(
     promisedDeadline: timestamp('promised_deadline', { withTimezone: true }),
     statutoryDeadline: timestamp('statutory_deadline', { withTimezone: true }),
     yellowAt: timestamp('yellow_at', { withTimezone: true }),
+    /** Why the step has no deadline (e.g. past the last published calendar year). */
+    deadlineNote: text('deadline_note'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
@@ -215,6 +219,17 @@ export const caseMaterials = pgTable(
   },
   (t) => [primaryKey({ columns: [t.caseId, t.materialId, t.uploadId] })],
 );
+
+/**
+ * Working-day calendars per region: 'CN' holds the State Council's schedule (a WorkingCalendar); a city or
+ * province holds its additions to it (a LocalCalendar with `extends`).
+ */
+export const calendars = pgTable('calendars', {
+  region: text('region').primaryKey(),
+  extends: text('extends'),
+  calendar: jsonb('calendar').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /** Per-day counters behind human-readable case numbers. */
 export const caseNumberCounters = pgTable('case_number_counters', {

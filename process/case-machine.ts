@@ -25,6 +25,8 @@ export interface CaseOptions {
   deficiencies?: Deficiency[];
   /** Deadlines for a step whose clock (re)starts; supplied by the clock module. */
   deadlines?: (stepId: string, clock: StepClock, now: number) => StepDeadlines;
+  /** The case's promised deadline for an intake at `now`. */
+  caseDeadline?: (now: number) => string | undefined;
 }
 
 /** Working-time clock of one step: starts at dispatch, pauses for supplements and special stages. */
@@ -162,15 +164,24 @@ export class CaseMachine {
 
   private close(fx: Effects, now: number, outcome: CaseOutcome): void {
     this.outcome = outcome;
+    this.closedAt = now;
     // Every result goes into one delivery (统一出件), whatever the outcome.
     this.emit(fx, now, 'system', { type: 'case.closed', outcome, results: { ...this.data } });
   }
 
+  startedAt: number | undefined;
+  closedAt: number | undefined;
+  private caseDeadlineValue: string | undefined;
+
   start(now: number, actor: string): Effects {
     const fx = this.effects();
+    this.startedAt = now;
+    const deadline = this.options.caseDeadline?.(now);
+    this.caseDeadlineValue = deadline;
     this.emit(fx, now, actor, {
       type: 'case.started',
       steps: this.definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
+      ...(deadline ? { deadline } : {}),
     });
     for (const s of this.definition.steps) {
       if (this.steps[s.id]!.status === 'not_applicable') {
@@ -415,12 +426,30 @@ export class CaseMachine {
 
   // --- clocks ------------------------------------------------------------------------------------
 
-  warn(stepId: string | undefined, level: 'yellow' | 'red', deadline: number, now: number): Effects {
+  /** A clock turned yellow or red (预警 / 超时督办). */
+  warn(
+    alarm: { stepId?: string; clock: 'promised' | 'statutory'; kind: 'yellow' | 'red' },
+    deadline: string,
+    now: number,
+  ): Effects {
     const fx = this.effects();
-    const at = new Date(deadline).toISOString();
-    if (stepId === undefined) this.emit(fx, now, 'system', { type: 'case.warning', level, deadline: at });
-    else this.emit(fx, now, 'system', { type: 'step.warning', stepId, level, deadline: at });
+    const level = alarm.kind;
+    if (alarm.stepId === undefined) this.emit(fx, now, 'system', { type: 'case.warning', level, deadline });
+    else
+      this.emit(fx, now, 'system', {
+        type: 'step.warning',
+        stepId: alarm.stepId,
+        clock: alarm.clock,
+        level,
+        deadline,
+      });
     return fx;
+  }
+
+  /** The deadline of a clock, as last computed (for warnings). */
+  deadlineOf(stepId: string | undefined, clock: 'promised' | 'statutory'): string | undefined {
+    if (stepId === undefined) return this.caseDeadlineValue;
+    return this.steps[stepId]?.deadlines[clock];
   }
 }
 

@@ -38,13 +38,15 @@ export const SPECIAL_STAGE_KINDS: readonly SpecialStageKind[] = [
 export interface StepDeadlines {
   promised?: string;
   statutory?: string;
-  /** When the promised (else statutory) clock turns yellow. */
+  /** When the promised clock turns yellow. */
   yellowAt?: string;
+  /** Why there is no deadline (e.g. it runs past the last published holiday calendar). */
+  note?: string;
 }
 
 export type CaseEvent = EventBase &
   (
-    | { type: 'case.started'; steps: StepSummary[] }
+    | { type: 'case.started'; steps: StepSummary[]; deadline?: string }
     | { type: 'step.not_applicable'; stepId: string }
     | ({ type: 'step.dispatched'; stepId: string; adapter: string; round: number } & StepDeadlines)
     | { type: 'step.approved'; stepId: string; opinion: string; outputs: Record<string, OutputValue> }
@@ -69,7 +71,13 @@ export type CaseEvent = EventBase &
     | { type: 'step.deficiency_resolved'; stepId: string; materials: string[]; remaining: string[] }
     | { type: 'step.incident'; stepId: string; message: string }
     | { type: 'step.redispatched'; stepId: string }
-    | { type: 'step.warning'; stepId: string; level: 'yellow' | 'red'; deadline: string }
+    | {
+        type: 'step.warning';
+        stepId: string;
+        clock: 'promised' | 'statutory';
+        level: 'yellow' | 'red';
+        deadline: string;
+      }
     | { type: 'case.warning'; level: 'yellow' | 'red'; deadline: string }
     | { type: 'case.withdrawn'; opinion: string }
     | { type: 'case.closed'; outcome: CaseOutcome; results: Record<string, CaseResult> }

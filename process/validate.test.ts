@@ -73,7 +73,15 @@ describe('validateDefinition: valid definitions', () => {
       step('a', {
         adapter: 'auto',
         onDeny: 'stop-case',
-        rules: [{ id: 'always', description: 'always', when: true, outcome: 'approve', outputs: { n: 1 } }],
+        rules: [
+          {
+            id: 'always',
+            description: 'always',
+            when: true,
+            outcome: 'approve',
+            outputs: { n: { '+': [1] } },
+          },
+        ],
         outputs: [{ name: 'n', title: 'N', type: 'number' }],
       }),
       step('b', {

@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import type { Notifier } from '../activities/notifier.ts';
 import type { Db } from '../db/client.ts';
 
 export interface CaseWorkerOptions {
@@ -10,6 +11,7 @@ export interface CaseWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Db;
+  notifier?: Notifier;
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -35,6 +37,9 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await caseWorkflowBundle(),
-    activities: createActivities({ db: options.db }),
+    activities: createActivities({
+      db: options.db,
+      ...(options.notifier ? { notifier: options.notifier } : {}),
+    }),
   });
 }

@@ -3,8 +3,9 @@
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyServerOptions } from 'fastify';
+import { createNotifier } from '../activities/notifier.ts';
 import { buildApp } from '../api/app.ts';
-import type { Config } from '../api/config.ts';
+import { type Config, warningOf } from '../api/config.ts';
 import type { App } from '../api/deps.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
@@ -31,6 +32,13 @@ export async function openTemporal(config: Config): Promise<TemporalServices> {
     dbFilename: join(config.dataDir, 'temporal.sqlite'),
     port: await availablePort(config.temporalPort ?? 7233),
     uiPort: await availablePort(config.temporalUiPort ?? 8233),
+  });
+}
+
+export function notifierOf(config: Config) {
+  return createNotifier({
+    ...(config.notifyWebhookUrl ? { webhookUrl: config.notifyWebhookUrl } : {}),
+    ...(config.notifyWebhookSecret ? { webhookSecret: config.notifyWebhookSecret } : {}),
   });
 }
 
@@ -69,6 +77,7 @@ export async function startSystem({ config, withWorker, logger }: SystemOptions)
         namespace: temporal.namespace,
         taskQueue: config.taskQueue,
         db: database.db,
+        notifier: notifierOf(config),
       });
       const running = worker.run();
       stops.push(async () => {
@@ -84,6 +93,8 @@ export async function startSystem({ config, withWorker, logger }: SystemOptions)
       taskQueue: config.taskQueue,
       caseNoPrefix: config.caseNoPrefix,
       materials: new FsMaterialStore(config.materialsDir),
+      calendarRegion: config.calendarRegion,
+      warning: warningOf(config),
       materialMaxBytes: config.materialMaxBytes,
       logger: logger ?? false,
       ready: async () => {

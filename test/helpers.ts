@@ -34,6 +34,8 @@ export interface TestEngine {
   database: Database;
   worker: Worker;
   taskQueue: string;
+  /** Stops the worker and starts a new one on the same task queue (as a redeploy would). */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -42,18 +44,27 @@ export async function startTestEngine(): Promise<TestEngine> {
   const temporal = await connectTemporal(inject('temporalAddress'));
   const database = await openTestDatabase();
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createCaseWorker({
-    connection: temporal.nativeConnection,
-    namespace: temporal.namespace,
-    taskQueue,
-    db: database.db,
-  });
-  const running = worker.run();
-  return {
+  const newWorker = () =>
+    createCaseWorker({
+      connection: temporal.nativeConnection,
+      namespace: temporal.namespace,
+      taskQueue,
+      db: database.db,
+    });
+  let worker = await newWorker();
+  let running = worker.run();
+  const engine: TestEngine = {
     temporal,
     database,
     worker,
     taskQueue,
+    restartWorker: async () => {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      engine.worker = worker;
+      running = worker.run();
+    },
     stop: async () => {
       worker.shutdown();
       await running;
@@ -61,6 +72,7 @@ export async function startTestEngine(): Promise<TestEngine> {
       await temporal.stop();
     },
   };
+  return engine;
 }
 
 /** The smallest file the material store accepts: a PDF (the type is sniffed from the bytes). */

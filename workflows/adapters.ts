@@ -2,8 +2,9 @@
 // once by their rules (a local activity reads the application; the rules run there, so the form never
 // enters workflow history), and the decision is applied like any other. The worklist needs nothing: the
 // read model is the worklist.
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { ClockAlarm } from '../process/case-clocks.ts';
 import type { CaseMachine, Effects } from '../process/case-machine.ts';
 import { stepById } from '../process/definition.ts';
 import type { CaseInput } from './messages.ts';
@@ -12,6 +13,40 @@ const { decideByRules } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
+
+// Notifications leave the system (a webhook): an ordinary activity, retried for a while, then given up
+// on (the warning itself is in the case's timeline either way).
+const { notify } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+});
+
+export async function notifyWarning(input: CaseInput, alarm: ClockAlarm, deadline: string): Promise<void> {
+  const step = alarm.stepId === undefined ? undefined : stepById(input.definition, alarm.stepId);
+  const key = `${input.caseId}/${alarm.stepId ?? 'case'}/${alarm.clock}/${alarm.kind}`;
+  try {
+    await notify(
+      {
+        kind: `${step ? 'step' : 'case'}.${alarm.kind}`,
+        caseId: input.caseId,
+        caseNo: input.caseNo,
+        processId: input.definition.id,
+        ...(step ? { stepId: step.id, department: step.department } : {}),
+        deadline,
+        at: new Date().toISOString(),
+        recipients: { ...(step ? { departmentSupervisors: step.department } : {}), managers: true },
+      },
+      key,
+    );
+  } catch {
+    // Given up after the retries; the timeline records the warning regardless.
+  }
+}
 
 export async function runAdapters(
   machine: CaseMachine,

@@ -7,9 +7,10 @@
 // (no extra server round trip per step). Each Update answers only after its batch, and the instant (秒批)
 // decisions it led to, are written, so the API's caller reads its own write.
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';
+import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
 import type { StepStatus } from '../process/definition.ts';
-import { runAdapters } from './adapters.ts';
+import { notifyWarning, runAdapters } from './adapters.ts';
 import {
   type CaseChange,
   type CaseInput,
@@ -30,12 +31,23 @@ import {
 import { Projector } from './projector.ts';
 
 export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
+  const clocks = input.calendar
+    ? new CaseClocks(input.definition, input.calendar, input.warning ?? {})
+    : undefined;
   const machine = new CaseMachine(input.definition, {
     notApplicable: input.notApplicable ?? [],
     adapters: input.adapters ?? {},
     deficiencies: input.deficiencies ?? [],
+    ...(clocks
+      ? {
+          deadlines: (stepId, clock, now) => clocks.deadlines(stepId, clock, now),
+          caseDeadline: (now) => clocks.caseDeadline(now),
+        }
+      : {}),
   });
   const projector = new Projector(input.caseId);
+  /** Bumped on every transition, so the alarm loop recomputes its next alarm. */
+  let version = 0;
 
   /**
    * Records a transition's events, then carries out its effects (instant decisions are recorded too).
@@ -45,6 +57,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const apply = async (fx: Effects): Promise<CaseChange> => {
     const change: CaseChange = { caseStatus: 'running', steps: {}, seq: machine.seq };
     const record = (f: Effects) => {
+      version++;
       for (const e of f.events) {
         if ('stepId' in e) change.steps[e.stepId] = machine.steps[e.stepId]!.status;
         if (e.type === 'case.closed') change.caseStatus = e.outcome;
@@ -70,6 +83,30 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       apply(machine.deficiencyDue(d.stepId, Date.now())),
     );
   }
+
+  /**
+   * Sleeps until the next clock alarm (yellow or red, per step and for the case), fires it once as an
+   * event and a notification, and starts over whenever the case changes (a pause, a resume, a decision).
+   */
+  const runAlarms = async (clocks: CaseClocks): Promise<void> => {
+    const notifications: Promise<void>[] = [];
+    while (machine.outcome === undefined) {
+      const seen = version;
+      const changed = () => version !== seen || machine.outcome !== undefined;
+      const alarm = clocks.next(Date.now(), machine.startedAt!, machine.closedAt, machine.steps);
+      if (!alarm) {
+        await condition(changed);
+        continue;
+      }
+      const wait = alarm.at - Date.now();
+      if (wait > 0 && (await condition(changed, wait))) continue;
+      clocks.markFired(alarm);
+      const deadline = machine.deadlineOf(alarm.stepId, alarm.clock) ?? new Date(alarm.at).toISOString();
+      await apply(machine.warn(alarm, deadline, Date.now()));
+      notifications.push(notifyWarning(input, alarm, deadline));
+    }
+    await Promise.all(notifications);
+  };
 
   setHandler(
     stateQuery,
@@ -151,7 +188,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   );
 
   await opened;
+  const alarms = clocks ? runAlarms(clocks) : Promise.resolve();
   await condition(() => machine.outcome !== undefined && allHandlersFinished());
+  await alarms;
   await projector.flushed();
   return {
     caseId: input.caseId,

@@ -1,6 +1,8 @@
 // Every message a caseWorkflow answers, shared by the workflow, the API and tests.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { WorkingCalendar } from '../process/calendar.ts';
 import type { Deficiency } from '../process/case-machine.ts';
+import type { ClockWarning } from '../process/clock.ts';
 import type { Actor, Decision, DecisionOutcome, OutputValue } from '../process/decision.ts';
 import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
 import type { SpecialStageKind } from '../process/events.ts';
@@ -19,6 +21,10 @@ export interface CaseInput {
   adapters?: Record<string, AdapterKind>;
   /** 容缺受理: materials promised later, per step, with their deadline. */
   deficiencies?: Deficiency[];
+  /** The working-day calendar (snapshot at intake) for deadlines; without it the case has no clocks. */
+  calendar?: WorkingCalendar;
+  /** When a promised clock turns yellow. */
+  warning?: ClockWarning;
 }
 
 export interface CaseDatumState {

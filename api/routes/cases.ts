@@ -1,10 +1,11 @@
 // Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, exists, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../db/access-log.ts';
 import { verifyChain } from '../../db/audit.ts';
 import { caseTimeline, findCase, listSteps } from '../../db/cases.ts';
-import { cases } from '../../db/schema.ts';
+import { caseSteps, cases } from '../../db/schema.ts';
+import { caseClock, stepClocks } from '../clock-view.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { forbidden, notFound } from '../problem.ts';
@@ -61,11 +62,34 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { status, limit } = request.query;
+      const { status, overdue, limit } = request.query;
+      const now = new Date();
+      // Overdue (超时): a running case past its own promise, or with a step past a deadline while its
+      // department holds it (a step waiting for the applicant's supplement is not counting).
+      const red = or(
+        lt(cases.promisedDeadline, now),
+        exists(
+          deps.db
+            .select({ one: sql`1` })
+            .from(caseSteps)
+            .where(
+              and(
+                eq(caseSteps.caseId, cases.id),
+                eq(caseSteps.status, 'awaiting_decision'),
+                or(lt(caseSteps.promisedDeadline, now), lt(caseSteps.statutoryDeadline, now)),
+              ),
+            ),
+        ),
+      );
       const rows = await deps.db
         .select()
         .from(cases)
-        .where(status ? eq(cases.status, status) : undefined)
+        .where(
+          and(
+            status ? eq(cases.status, status) : undefined,
+            overdue ? and(eq(cases.status, 'running'), red) : undefined,
+          ),
+        )
         .orderBy(desc(cases.submittedAt))
         .limit(limit);
       return rows.map((r) => ({
@@ -102,7 +126,15 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       }
       const visible = visibilityFor(definition, user);
       const [steps, events] = await Promise.all([listSteps(deps.db, row.id), caseTimeline(deps.db, row.id)]);
-      const view = caseView(row, definition, steps, events, visible);
+      const calendar = await deps.calendars.effective(deps.calendarRegion);
+      const now = Date.now();
+      const clocks = calendar
+        ? {
+            steps: stepClocks(definition, events, calendar, deps.warning, now),
+            kase: caseClock(definition, row.submittedAt, row.closedAt, calendar, deps.warning, now),
+          }
+        : undefined;
+      const view = caseView(row, definition, steps, events, visible, clocks);
       await logAccess(deps.db, user, [
         { caseId: row.id, purpose: 'case-detail', fields: Object.keys(view.application) },
       ]);

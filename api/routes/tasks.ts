@@ -10,6 +10,12 @@ import { forbidden, invalid } from '../problem.ts';
 import { problems, Task, TaskQuery } from '../schemas.ts';
 import { pick } from '../views.ts';
 
+function urgencyOf(deadline: Date | null, yellowAt: Date | null, now: number): string {
+  if (!deadline) return 'none';
+  if (deadline.getTime() <= now) return 'red';
+  return yellowAt && yellowAt.getTime() <= now ? 'yellow' : 'green';
+}
+
 export function taskRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/tasks',
@@ -17,7 +23,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
       preHandler: requireRole('department', 'manager', 'admin'),
       schema: {
         tags: ['tasks'],
-        summary: "A department's pending steps, oldest first",
+        summary: "A department's pending steps, most urgent first (nearest deadline, then oldest)",
         description:
           'Department staff see their own department (the parameter may be left out); managers name one.',
         querystring: TaskQuery,
@@ -39,6 +45,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
         throw forbidden(`You work for ${user.department}; the worklist of ${department} is not yours.`);
       }
       const rows = await departmentTasks(deps.db, department, request.query.limit);
+      const now = Date.now();
       const tasks = [];
       for (const r of rows) {
         const definition = (await deps.definitions.get(r.processId, r.processVersion))!;
@@ -52,6 +59,9 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           title: step.title,
           department: step.department,
           dispatchedAt: r.step.dispatchedAt?.toISOString() ?? null,
+          deadline: r.step.promisedDeadline?.toISOString() ?? r.step.statutoryDeadline?.toISOString() ?? null,
+          yellowAt: r.step.yellowAt?.toISOString() ?? null,
+          urgency: urgencyOf(r.step.promisedDeadline ?? r.step.statutoryDeadline, r.step.yellowAt, now),
           application: pick(r.application, new Set(step.fields)),
           inputs: pick(r.data, new Set(step.inputs)),
           materials: step.materials,

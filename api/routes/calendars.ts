@@ -1,0 +1,191 @@
+// Working-day calendars (admin): publish a year's holidays and make-up working days as the State Council
+// announces them each November, and regional additions (a city's local days off). New cases use the new
+// calendar; running ones keep the snapshot they started with.
+import { Type } from 'typebox';
+import { NATIONAL } from '../../db/calendars.ts';
+import {
+  CalendarRangeError,
+  type CalendarYear,
+  type LocalCalendar,
+  mergeCalendars,
+  validateCalendar,
+  type WorkingCalendar,
+} from '../../process/calendar.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { requireRole } from '../plugins/auth.ts';
+import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
+import { problems } from '../schemas.ts';
+
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const YearBody = Type.Object(
+  {
+    region: Type.String({ minLength: 2, maxLength: 40 }),
+    year: Type.String({ pattern: '^\\d{4}$' }),
+    offDays: Type.Array(Day, { maxItems: 120 }),
+    makeupWorkdays: Type.Array(Day, { maxItems: 60 }),
+  },
+  { additionalProperties: false },
+);
+const RegionBody = Type.Object(
+  {
+    region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
+    extends: Type.String({ minLength: 2, maxLength: 40 }),
+    officeHours: Type.Optional(
+      Type.Object({
+        start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+        end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const CalendarView = Type.Object({
+  region: Type.String(),
+  timeZoneOffsetMinutes: Type.Integer(),
+  officeHours: Type.Object({ start: Type.String(), end: Type.String() }),
+  years: Type.Record(
+    Type.String(),
+    Type.Object({ offDays: Type.Array(Type.String()), makeupWorkdays: Type.Array(Type.String()) }),
+  ),
+});
+
+const asFieldErrors = (problems: { path: string; message: string }[]): FieldError[] =>
+  problems.map((p) => ({ field: p.path || 'calendar', message: p.message }));
+
+export function calendarRoutes(app: App, deps: AppDeps): void {
+  app.get(
+    '/api/calendars',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: 'Calendar regions and their published years',
+        response: {
+          200: Type.Array(
+            Type.Object({
+              region: Type.String(),
+              extends: Type.Union([Type.String(), Type.Null()]),
+              years: Type.Array(Type.String()),
+            }),
+          ),
+          ...problems(401),
+        },
+      },
+    },
+    async () => deps.calendars.regions(),
+  );
+
+  app.get(
+    '/api/calendars/:region',
+    {
+      schema: {
+        tags: ['calendars'],
+        summary: "A region's effective working-day calendar",
+        params: Type.Object({ region: Type.String({ maxLength: 40 }) }),
+        response: { 200: CalendarView, ...problems(401, 404) },
+      },
+    },
+    async (request) => {
+      const calendar = await deps.calendars.effective(request.params.region);
+      if (!calendar) throw notFound('region', `There is no calendar for region ${request.params.region}.`);
+      return calendar;
+    },
+  );
+
+  app.post(
+    '/api/calendars/years',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['calendars'],
+        summary: "Publish a year's days off and make-up working days for a region",
+        description:
+          "For 'CN': the State Council's notice. For a region: its additional days off (a region may add " +
+          'days off, never remove national ones). Every problem is listed at once.',
+        body: YearBody,
+        response: { 200: CalendarView, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const { region, year, offDays, makeupWorkdays } = request.body;
+      const stored = await deps.calendars.stored(region);
+      if (!stored) {
+        throw invalid('unknown-region', 'Unknown region', `There is no calendar region ${region}.`, [
+          {
+            field: 'body.region',
+            message: `is not a calendar region (known: ${(await deps.calendars.regions()).map((r) => r.region).join(', ')})`,
+          },
+        ]);
+      }
+      const days: CalendarYear = { offDays, makeupWorkdays };
+      const candidate = { ...stored.calendar, years: { ...(stored.calendar.years ?? {}), [year]: days } };
+      let effective: WorkingCalendar;
+      try {
+        effective = stored.extends
+          ? mergeCalendars((await deps.calendars.effective(stored.extends))!, candidate as LocalCalendar)
+          : (candidate as WorkingCalendar);
+      } catch (error) {
+        if (!(error instanceof CalendarRangeError)) throw error;
+        throw invalid(
+          'invalid-calendar',
+          'Invalid calendar',
+          `${stored.extends} has no published ${year} yet.`,
+          [{ field: 'body.year', message: `publish ${year} for ${stored.extends} first` }],
+        );
+      }
+      const found = validateCalendar(effective);
+      if (found.length > 0) {
+        throw invalid(
+          'invalid-calendar',
+          'Invalid calendar',
+          `The calendar has ${found.length} problem(s).`,
+          asFieldErrors(found),
+        );
+      }
+      await deps.calendars.putYear(region, year, days);
+      return (await deps.calendars.effective(region))!;
+    },
+  );
+
+  app.post(
+    '/api/calendars/regions',
+    {
+      preHandler: requireRole('admin'),
+      schema: {
+        tags: ['calendars'],
+        summary: 'Create a regional calendar extending another (e.g. CN-ZJ-HZ extends CN)',
+        body: RegionBody,
+        response: { 201: CalendarView, ...problems(400, 401, 403, 409) },
+      },
+    },
+    async (request, reply) => {
+      const { region, extends: base, officeHours } = request.body;
+      if (await deps.calendars.stored(region))
+        throw conflict('region-exists', 'Region exists', `${region} exists already.`);
+      if (!(await deps.calendars.stored(base))) {
+        throw invalid('unknown-region', 'Unknown region', `There is no calendar region ${base}.`, [
+          { field: 'body.extends', message: 'is not a calendar region' },
+        ]);
+      }
+      const local: LocalCalendar = {
+        region,
+        extends: base,
+        years: {},
+        ...(officeHours ? { officeHours } : {}),
+      };
+      const merged = mergeCalendars((await deps.calendars.effective(base))!, local);
+      const found = validateCalendar(merged);
+      if (found.length > 0) {
+        throw invalid(
+          'invalid-calendar',
+          'Invalid calendar',
+          `The calendar has ${found.length} problem(s).`,
+          asFieldErrors(found),
+        );
+      }
+      await deps.calendars.createRegion(local);
+      return reply.status(201).send((await deps.calendars.effective(region))!);
+    },
+  );
+}
+
+export { NATIONAL };

@@ -1,0 +1,151 @@
+// The clocks of a case as the law counts them: per step a promised (承诺) and a statutory (法定) limit in
+// working days, started when the step is dispatched, paused while a supplement request or a special stage
+// is open, stopped at the decision; per case the overall promise, from intake to closing. Pure: the
+// workflow asks it for deadlines and for the next alarm to sleep until.
+//
+// Determinism: the calendar comes in the workflow's input (a snapshot taken at intake), so publishing or
+// correcting a calendar never changes the history of a running case; new cases get the new calendar.
+
+import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
+import type { StepClock } from './case-machine.ts';
+import {
+  type ClockSpan,
+  type ClockWarning,
+  clockState,
+  deadlineOf,
+  nextAlarm,
+  type PauseReason,
+} from './clock.ts';
+import type { ProcessDefinition, TimeLimit } from './definition.ts';
+import type { StepDeadlines } from './events.ts';
+
+export type ClockKind = 'promised' | 'statutory';
+
+export interface ClockAlarm {
+  /** A step id, or undefined for the case's own promise. */
+  stepId?: string;
+  clock: ClockKind;
+  kind: 'yellow' | 'red';
+  at: number;
+}
+
+function spanOf(clock: StepClock): ClockSpan | undefined {
+  if (clock.startedAt === undefined) return undefined;
+  return {
+    startedAt: clock.startedAt,
+    pauses: clock.pauses.map((p) => ({
+      from: p.from,
+      ...(p.to !== undefined ? { to: p.to } : {}),
+      reason: p.reason as PauseReason,
+    })),
+    ...(clock.stoppedAt !== undefined ? { stoppedAt: clock.stoppedAt } : {}),
+  };
+}
+
+export class CaseClocks {
+  /** Alarms already fired, by `${stepId ?? 'case'}/${clock}/${kind}`: each fires once. */
+  private readonly fired = new Set<string>();
+
+  constructor(
+    private readonly definition: ProcessDefinition,
+    private readonly calendar: WorkingCalendar,
+    private readonly warning: ClockWarning,
+  ) {}
+
+  private limitsOf(stepId: string): Partial<Record<ClockKind, TimeLimit>> {
+    const limits = this.definition.steps.find((s) => s.id === stepId)?.limits ?? {};
+    return {
+      ...(limits.promised ? { promised: limits.promised } : {}),
+      ...(limits.statutory ? { statutory: limits.statutory } : {}),
+    };
+  }
+
+  /** Deadlines of a step whose clock (re)started at `now`, with the pauses so far. */
+  deadlines(stepId: string, clock: StepClock, now: number): StepDeadlines {
+    const span = spanOf(clock);
+    if (!span) return {};
+    const result: StepDeadlines = {};
+    // Deadlines as if every open pause ended now: they are recomputed whenever the clock resumes.
+    const resumed: ClockSpan = { ...span, pauses: span.pauses.map((p) => ({ ...p, to: p.to ?? now })) };
+    try {
+      for (const [kind, limit] of Object.entries(this.limitsOf(stepId)) as [ClockKind, TimeLimit][]) {
+        const deadline = deadlineOf(this.calendar, resumed, limit);
+        if (deadline !== undefined) result[kind] = new Date(deadline).toISOString();
+        if (kind === 'promised') {
+          const { yellowAt } = clockState(this.calendar, resumed, limit, now, this.warning);
+          if (yellowAt !== undefined) result.yellowAt = new Date(yellowAt).toISOString();
+        }
+      }
+    } catch (error) {
+      // A deadline past the last published calendar year is unknown, and says so rather than guess.
+      if (!(error instanceof CalendarRangeError)) throw error;
+      return { note: `deadline unknown: the ${error.year} holiday calendar is not published yet` };
+    }
+    return result;
+  }
+
+  /** The case's own promise, counted from intake. */
+  caseDeadline(startedAt: number): string | undefined {
+    if (!this.definition.promise) return undefined;
+    try {
+      const deadline = deadlineOf(this.calendar, { startedAt, pauses: [] }, this.definition.promise);
+      return deadline === undefined ? undefined : new Date(deadline).toISOString();
+    } catch (error) {
+      if (error instanceof CalendarRangeError) return undefined;
+      throw error;
+    }
+  }
+
+  /** The earliest alarm not yet fired across the case and its steps, if any. */
+  next(
+    now: number,
+    caseStartedAt: number,
+    caseClosedAt: number | undefined,
+    steps: Record<string, { clock: StepClock }>,
+  ): ClockAlarm | undefined {
+    const candidates: ClockAlarm[] = [];
+    const consider = (
+      stepId: string | undefined,
+      clock: ClockKind,
+      span: ClockSpan,
+      limit: TimeLimit,
+      warning: ClockWarning,
+    ) => {
+      const key = `${stepId ?? 'case'}/${clock}`;
+      try {
+        const alarm = nextAlarm(this.calendar, span, limit, warning, now, {
+          yellow: this.fired.has(`${key}/yellow`),
+          red: this.fired.has(`${key}/red`),
+        });
+        if (alarm) candidates.push({ ...(stepId !== undefined ? { stepId } : {}), clock, ...alarm });
+      } catch (error) {
+        if (!(error instanceof CalendarRangeError)) throw error; // unknown deadline: no alarm to set
+      }
+    };
+    if (this.definition.promise) {
+      const span: ClockSpan = {
+        startedAt: caseStartedAt,
+        pauses: [],
+        ...(caseClosedAt !== undefined ? { stoppedAt: caseClosedAt } : {}),
+      };
+      consider(undefined, 'promised', span, this.definition.promise, this.warning);
+    }
+    for (const [stepId, step] of Object.entries(steps)) {
+      const span = spanOf(step.clock);
+      if (!span) continue;
+      const limits = this.limitsOf(stepId);
+      if (limits.promised) consider(stepId, 'promised', span, limits.promised, this.warning);
+      // The statutory clock only turns red: by then the promise is long broken.
+      if (limits.statutory) consider(stepId, 'statutory', span, limits.statutory, {});
+    }
+    candidates.sort((a, b) => a.at - b.at);
+    return candidates[0];
+  }
+
+  markFired(alarm: ClockAlarm): void {
+    const key = `${alarm.stepId ?? 'case'}/${alarm.clock}`;
+    this.fired.add(`${key}/${alarm.kind}`);
+    // Red supersedes a yellow that never fired.
+    if (alarm.kind === 'red') this.fired.add(`${key}/yellow`);
+  }
+}
