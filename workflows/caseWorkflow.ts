@@ -9,7 +9,6 @@
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';
 import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
-import type { StepStatus } from '../process/definition.ts';
 import { notifyWarning, runAdapters } from './adapters.ts';
 import {
   type CaseChange,

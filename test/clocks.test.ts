@@ -1,0 +1,290 @@
+// Time as the law counts it, on the time-skipping test server started at real calendar edges of 2026
+// (the National Day break and its make-up Saturday): deadlines, pauses for supplements and special
+// stages, yellow and red warnings fired once each at the right instants, and 容缺 deadlines.
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogNotifier } from '../activities/notifier.ts';
+import { bundledNationalCalendar } from '../db/calendars.ts';
+import { caseTimeline, insertCase, listSteps } from '../db/cases.ts';
+import type { Database } from '../db/client.ts';
+import { createUser } from '../db/users.ts';
+import type { Deficiency } from '../process/case-machine.ts';
+import type { ProcessDefinition, StepDefinition } from '../process/definition.ts';
+import { companyStartup } from '../processes/company-startup.ts';
+import { createCaseWorker } from '../services/case-worker.ts';
+import {
+  type CaseInput,
+  closeStageUpdate,
+  decideUpdate,
+  openStageUpdate,
+  stateQuery,
+  supplementUpdate,
+} from '../workflows/messages.ts';
+import { openTestDatabase } from './helpers.ts';
+import { timeSkippingServerAt } from './time-skipping.ts';
+
+const CST = (local: string) => new Date(`${local}+08:00`).getTime();
+const iso = (local: string) => new Date(CST(local)).toISOString();
+/** Within a second: requests reach the server a few milliseconds after the instant the test skipped to. */
+const near = (actual: Date | null | undefined, local: string) =>
+  expect(Math.abs((actual?.getTime() ?? 0) - CST(local))).toBeLessThan(1000);
+
+interface Rig {
+  env: TestWorkflowEnvironment;
+  database: Database;
+  worker: Worker;
+  running: Promise<void>;
+  notifications: string[];
+  clerk: string;
+}
+let rig: Rig | undefined;
+
+afterEach(async () => {
+  if (!rig) return;
+  rig.worker.shutdown();
+  await rig.running;
+  await rig.env.teardown();
+  await rig.database.close();
+  rig = undefined;
+});
+
+async function startRig(localStart: string): Promise<Rig> {
+  const env = await timeSkippingServerAt(iso(localStart));
+  const database = await openTestDatabase();
+  const notifications: string[] = [];
+  const worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: 'clocks',
+    db: database.db,
+    notifier: createLogNotifier((line) => notifications.push(line)),
+  });
+  const running = worker.run();
+  const clerk = (await createUser(database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
+    .id;
+  rig = { env, database, worker, running, notifications, clerk };
+  return rig;
+}
+
+const base = companyStartup.steps[0]!;
+function step(id: string, extra: Partial<StepDefinition> = {}): StepDefinition {
+  return {
+    ...base,
+    id,
+    title: id,
+    dependsOn: [],
+    inputs: [],
+    outputs: [],
+    onDeny: 'cancel-dependants',
+    ...extra,
+  };
+}
+function definition(steps: StepDefinition[], promise?: ProcessDefinition['promise']): ProcessDefinition {
+  return {
+    ...companyStartup,
+    id: `clock-${randomUUID().slice(0, 8)}`,
+    steps,
+    ...(promise ? { promise } : {}),
+  };
+}
+
+async function startCase(r: Rig, def: ProcessDefinition, deficiencies: Deficiency[] = []) {
+  const id = randomUUID();
+  await insertCase(r.database.db, {
+    id,
+    caseNoPrefix: 'T',
+    processId: def.id,
+    processVersion: def.version,
+    application: {},
+    submittedBy: r.clerk,
+    requestHash: 'h',
+    steps: def.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
+  });
+  const input: CaseInput = {
+    caseId: id,
+    caseNo: `T-${id.slice(0, 6)}`,
+    definition: def,
+    submittedBy: r.clerk,
+    calendar: bundledNationalCalendar(),
+    warning: { fraction: 0.2 },
+    deficiencies,
+  };
+  const handle = await r.env.client.workflow.start('caseWorkflow', {
+    taskQueue: 'clocks',
+    workflowId: id,
+    args: [input],
+  });
+  await expect
+    .poll(async () => (await listSteps(r.database.db, id)).some((s) => s.dispatchedAt !== null))
+    .toBe(true);
+  return handle;
+}
+
+/** Skips the server's clock to a local (China) time. */
+async function skipTo(r: Rig, local: string): Promise<void> {
+  const now = Number(await r.env.currentTimeMs());
+  const target = CST(local);
+  if (target > now) await r.env.sleep(target - now);
+}
+
+async function warnings(r: Rig, caseId: string) {
+  const events = await caseTimeline(r.database.db, caseId);
+  return events
+    .filter((e) => e.type === 'step.warning' || e.type === 'case.warning')
+    .map((e) => `${e.stepId ?? 'case'}:${e.details.level}@${e.details.deadline}`);
+}
+
+async function stepRow(r: Rig, caseId: string, stepId: string) {
+  return (await listSteps(r.database.db, caseId)).find((s) => s.stepId === stepId)!;
+}
+
+const decide = (stepId: string) => ({
+  stepId,
+  outcome: 'approve' as const,
+  opinion: 'OK',
+  actor: { userId: randomUUID(), department: 'SAMR' },
+});
+
+describe('clocks across National Day 2026', () => {
+  it('counts a step accepted the day before the holiday to after it, and the case to the make-up Saturday; yellow then red, once each', async () => {
+    const r = await startRig('2026-09-30T10:00:00');
+    const def = definition([step('review', { limits: { promised: { days: 1 }, statutory: { days: 20 } } })], {
+      days: 3,
+    });
+    const handle = await startCase(r, def);
+    const row = await stepRow(r, handle.workflowId, 'review');
+    // 1 working day from Wed 30 Sep: 1-7 Oct are off, so the close of office on Thu 8 Oct.
+    expect(row.promisedDeadline?.toISOString()).toBe(iso('2026-10-08T17:00:00'));
+    // Budget 15 working hours; yellow with 20% (3 h) left.
+    expect(Math.abs(row.yellowAt!.getTime() - CST('2026-10-08T14:00:00'))).toBeLessThan(2000);
+
+    await skipTo(r, '2026-10-08T13:59:00');
+    expect(await warnings(r, handle.workflowId)).toEqual([]);
+    await skipTo(r, '2026-10-08T14:01:00');
+    await expect.poll(() => warnings(r, handle.workflowId)).toHaveLength(1);
+    await skipTo(r, '2026-10-08T17:01:00');
+    await expect.poll(() => warnings(r, handle.workflowId)).toHaveLength(2);
+    // The case's 3 working days end on the make-up Saturday, 10 Oct (a working day).
+    await skipTo(r, '2026-10-10T17:01:00');
+    await expect.poll(() => warnings(r, handle.workflowId)).toHaveLength(4);
+    await skipTo(r, '2026-10-13T12:00:00');
+    const fired = await warnings(r, handle.workflowId);
+    expect(fired.map((w) => w.split('@')[0])).toEqual([
+      'review:yellow',
+      'review:red',
+      'case:yellow',
+      'case:red',
+    ]);
+    expect(fired[1]).toBe(`review:red@${iso('2026-10-08T17:00:00')}`);
+    expect(fired[3]).toBe(`case:red@${iso('2026-10-10T17:00:00')}`);
+    // Each warning notified once (managers, and the department's supervisors for step warnings).
+    expect(r.notifications.map((n) => JSON.parse(n).kind)).toEqual([
+      'step.yellow',
+      'step.red',
+      'case.yellow',
+      'case.red',
+    ]);
+    expect(r.notifications.join()).not.toMatch(/张三|idNumber/);
+
+    await handle.executeUpdate(decideUpdate, { args: [decide('review')] });
+    expect((await handle.result()).status).toBe('completed');
+    expect(await warnings(r, handle.workflowId)).toHaveLength(4);
+  });
+});
+
+describe('pauses', () => {
+  it('a supplement request pauses only its step; a special stage pauses its step; deadlines move by the paused working time', async () => {
+    const r = await startRig('2026-09-14T10:00:00');
+    const limits = { promised: { days: 2 } };
+    const def = definition([
+      step('a', { limits }),
+      step('b', { department: 'TAX', limits }),
+      step('c', { department: 'PSB', limits }),
+    ]);
+    const handle = await startCase(r, def);
+    const due = iso('2026-09-16T17:00:00');
+    expect((await stepRow(r, handle.workflowId, 'a')).promisedDeadline?.toISOString()).toBe(due);
+
+    await skipTo(r, '2026-09-14T13:00:00');
+    await handle.executeUpdate(decideUpdate, {
+      args: [
+        { ...decide('a'), outcome: 'supplement', items: [{ item: 'premises-proof', reason: 'unreadable' }] },
+      ],
+    });
+    await skipTo(r, '2026-09-14T15:00:00');
+    await handle.executeUpdate(openStageUpdate, {
+      args: [
+        { stepId: 'b', kind: 'site-inspection', opinion: 'visit', actor: { userId: 'u', department: 'TAX' } },
+      ],
+    });
+    await skipTo(r, '2026-09-15T10:00:00');
+    await handle.executeUpdate(closeStageUpdate, {
+      args: [{ stepId: 'b', opinion: 'done', actor: { userId: 'u', department: 'TAX' } }],
+    });
+    await skipTo(r, '2026-09-15T11:00:00');
+    await handle.executeUpdate(supplementUpdate, {
+      args: [{ stepId: 'a', note: 'clear copy', materials: [], actor: { userId: r.clerk } }],
+    });
+
+    // a: paused 13:00-17:00 and 09:00-11:00 = 6 working hours; b: 15:00-17:00 and 09:00-10:00 = 3 hours.
+    near((await stepRow(r, handle.workflowId, 'a')).promisedDeadline, '2026-09-17T15:00:00');
+    near((await stepRow(r, handle.workflowId, 'b')).promisedDeadline, '2026-09-17T12:00:00');
+    expect((await stepRow(r, handle.workflowId, 'c')).promisedDeadline?.toISOString()).toBe(due);
+
+    // c alone turns red at the original deadline.
+    await skipTo(r, '2026-09-16T17:01:00');
+    await expect
+      .poll(async () => (await warnings(r, handle.workflowId)).filter((w) => w.includes(':red')))
+      .toEqual([`c:red@${due}`]);
+    await handle.terminate('done');
+  });
+
+  it('fires nothing for a step decided before yellow', async () => {
+    const r = await startRig('2026-09-14T10:00:00');
+    const def = definition([
+      step('a', { limits: { promised: { days: 2 } } }),
+      step('b', { department: 'TAX' }),
+    ]);
+    const handle = await startCase(r, def);
+    await skipTo(r, '2026-09-14T11:00:00');
+    await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
+    await skipTo(r, '2026-09-21T10:00:00');
+    expect((await handle.query(stateQuery)).steps.b).toBe('awaiting_decision');
+    expect(await warnings(r, handle.workflowId)).toEqual([]);
+    await handle.terminate('done');
+  });
+});
+
+describe('accept with deficiency (容缺受理)', () => {
+  it('terminates a step whose promised materials are not in by the deadline, and cancels its dependants', async () => {
+    const r = await startRig('2026-09-14T10:00:00');
+    const def = definition([
+      step('a'),
+      step('b', { department: 'TAX', dependsOn: ['a'] }),
+      step('c', { department: 'PSB' }),
+    ]);
+    const due = new Date(CST('2026-09-16T23:59:59.999')).toISOString();
+    const handle = await startCase(r, def, [{ stepId: 'a', materials: ['shareholder-resolution'], due }]);
+    expect((await stepRow(r, handle.workflowId, 'a')).status).toBe('awaiting_decision');
+    await skipTo(r, '2026-09-16T23:00:00');
+    expect((await handle.query(stateQuery)).steps.a).toBe('awaiting_decision');
+    await skipTo(r, '2026-09-17T00:01:00');
+    await expect
+      .poll(async () => (await handle.query(stateQuery)).steps)
+      .toEqual({
+        a: 'terminated',
+        b: 'cancelled',
+        c: 'awaiting_decision',
+      });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ ...decide('c'), actor: { userId: 'u', department: 'PSB' } }],
+    });
+    expect((await handle.result()).status).toBe('partially_completed');
+    const terminated = (await caseTimeline(r.database.db, handle.workflowId)).find(
+      (e) => e.type === 'step.terminated',
+    );
+    expect(terminated?.details.materials).toEqual(['shareholder-resolution']);
+  });
+});
