@@ -131,7 +131,15 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       const clocks = calendar
         ? {
             steps: stepClocks(definition, events, calendar, deps.warning, now),
-            kase: caseClock(definition, row.submittedAt, row.closedAt, calendar, deps.warning, now),
+            // From the workflow's own record of the start (its time is the one deadlines were computed in).
+            kase: caseClock(
+              definition,
+              events.find((e) => e.type === 'case.started')?.at ?? row.submittedAt,
+              row.closedAt,
+              calendar,
+              deps.warning,
+              now,
+            ),
           }
         : undefined;
       const view = caseView(row, definition, steps, events, visible, clocks);
