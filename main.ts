@@ -1,29 +1,49 @@
 // `npm start`: the whole engine in one process, embedded: a Temporal dev server (persisted under
-// DATA_DIR), PGlite (persisted under DATA_DIR), the case worker and the API, with demo accounts.
+// DATA_DIR), PGlite (persisted under DATA_DIR), the case worker and the API, with demo accounts, and the
+// department simulator playing Tax's and the bank's own systems (unless DEPARTMENTS_CONFIG names real ones).
+import { mkdirSync } from 'node:fs';
+import { loadIntegrations } from './activities/integrations.ts';
 import { loadConfig } from './api/config.ts';
+import { startDemoDepartments } from './services/demo-departments.ts';
 import { ensureDemoUsers } from './services/demo-users.ts';
 import { startSystem, stopOnSignals } from './services/system.ts';
 
 const config = loadConfig();
+mkdirSync(config.dataDir, { recursive: true });
 console.log(`Starting the "one thing" case engine (data in ${config.dataDir})…`);
+
+const demo =
+  !config.departmentsConfig && config.demoSimulator
+    ? await startDemoDepartments(config.dataDir, config.simulatorPort)
+    : undefined;
+const integrations = demo?.integrations ?? loadIntegrations(config.departmentsConfig);
 const system = await startSystem({
   config,
   withWorker: true,
+  integrations,
   logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
+}).catch(async (error) => {
+  await demo?.simulator.stop();
+  throw error;
 });
-stopOnSignals(system.stop);
+stopOnSignals(async () => {
+  await system.stop();
+  await demo?.simulator.stop();
+});
 
 const credentials = await ensureDemoUsers(system.database.db, config.dataDir);
 const base = system.url.replace('127.0.0.1', 'localhost');
+const http = Object.keys(integrations);
 console.log(`
 Ready.
   API          ${base}/api
   API docs     ${base}/docs
   Temporal UI  ${system.temporal.uiUrl ?? `(external server at ${system.temporal.address})`}
   Database     ${system.database.kind === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'Postgres (DATABASE_URL)'}
+  Departments  ${http.length > 0 ? `${http.join(', ')} over HTTP${demo ? ` (simulated at ${demo.simulator.url})` : ''}; the others in the worklist` : 'all in the worklist'}
 
 Demo tokens (also in ${config.dataDir}/demo-credentials.json):
-${credentials.map((c) => `  ${c.user.padEnd(8)} ${(c.department ?? c.role).padEnd(10)} ${c.token}`).join('\n')}
+${credentials.map((c) => `  ${c.user.padEnd(10)} ${(c.department ?? c.role).padEnd(10)} ${c.token}`).join('\n')}
 
 Try:  curl -H "Authorization: Bearer ${credentials[0]!.token}" ${base}/api/processes
 Stop with Ctrl-C; starting again resumes open cases.

@@ -1,5 +1,6 @@
 // The case worker as its own process, for the distributed topology: a Temporal cluster at TEMPORAL_ADDRESS
 // and a Postgres server at DATABASE_URL, shared with any number of API processes and other workers.
+import { loadIntegrations } from './activities/integrations.ts';
 import { loadConfig } from './api/config.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { createCaseWorker } from './services/case-worker.ts';
@@ -22,6 +23,8 @@ const worker = await createCaseWorker({
   taskQueue: config.taskQueue,
   db: database.db,
   notifier: notifierOf(config),
+  integrations: loadIntegrations(config.departmentsConfig),
+  ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
 });
 // The SDK's worker handles SIGINT/SIGTERM itself: it drains and run() resolves.
 console.log(`Case worker on task queue '${config.taskQueue}' at ${config.temporalAddress}`);

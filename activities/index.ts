@@ -1,6 +1,8 @@
 // All activities, built from their dependencies so the worker and tests inject real ones
 // (samples-typescript: activities-dependency-injection).
 import type { Db } from '../db/client.ts';
+import { createDepartmentHttp } from './department-http.ts';
+import type { Integrations } from './integrations.ts';
 import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
 import { createRules } from './rules.ts';
@@ -9,6 +11,9 @@ export interface ActivityDeps {
   db: Db;
   /** Where clock warnings go (a webhook, or the log). */
   notifier?: Notifier;
+  /** Departments reached over HTTP, and the engine's public URL for their callbacks. */
+  integrations?: Integrations;
+  publicUrl?: string;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -17,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     projectCase: createProjection(deps.db),
     decideByRules: createRules(deps.db),
     notify: (n: Notification, idempotencyKey: string) => notifier.notify(n, idempotencyKey),
+    ...createDepartmentHttp(deps.db, deps.integrations ?? {}, deps.publicUrl ?? 'http://127.0.0.1:3000'),
   };
 }
 

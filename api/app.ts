@@ -4,11 +4,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { Integrations } from '../activities/integrations.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import type { ClockWarning } from '../process/clock.ts';
-import type { AdapterKind } from '../process/definition.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './decisions.ts';
 import type { App, AppDeps } from './deps.ts';
@@ -17,11 +17,13 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { calendarRoutes } from './routes/calendars.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { healthRoutes } from './routes/health.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { materialRoutes } from './routes/materials.ts';
 import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
@@ -38,7 +40,8 @@ export interface BuildAppOptions {
   materials: MaterialStore;
   /** Largest material upload accepted (bytes); default 10 MiB. */
   materialMaxBytes?: number;
-  adapterFor?: (department: string) => AdapterKind | undefined;
+  /** Departments reached over HTTP (their steps use the 'http' adapter), with their secrets. */
+  integrations?: Integrations;
   /** Calendar region deadlines are counted in (default 'CN'). */
   calendarRegion?: string;
   /** When promised clocks turn yellow (default: 20% of the limit left). */
@@ -69,7 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       client: options.client,
       taskQueue: options.taskQueue,
       caseNoPrefix: options.caseNoPrefix ?? 'YJS',
-      ...(options.adapterFor ? { adapterFor: options.adapterFor } : {}),
+      integrations: options.integrations ?? {},
       calendars,
       calendarRegion,
       warning,
@@ -105,6 +108,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   caseActionRoutes(app, deps);
   deliveryRoutes(app, deps);
   calendarRoutes(app, deps);
+  incidentRoutes(app, deps);
+  await callbackRoutes(app, deps, options.integrations ?? {});
   await materialRoutes(app, deps);
   taskRoutes(app, deps);
   userRoutes(app, deps);

@@ -29,6 +29,13 @@ export interface Config {
   /** Where clock warnings are sent (signed JSON); unset means the log. */
   notifyWebhookUrl?: string;
   notifyWebhookSecret?: string;
+  /** Departments reached over HTTP: a JSON file or JSON (see activities/integrations.ts). */
+  departmentsConfig?: string;
+  /** How department systems reach this engine for callbacks; default http://HOST:PORT. */
+  publicUrl?: string;
+  /** Embedded mode without DEPARTMENTS_CONFIG: simulate Tax and the bank as HTTP-integrated systems. */
+  demoSimulator: boolean;
+  simulatorPort: number;
 }
 
 function int(name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -78,6 +85,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...number('WARNING_WORKING_DAYS', env.WARNING_WORKING_DAYS, 'warningWorkingDays', 0, 30),
     ...(env.NOTIFY_WEBHOOK_URL ? { notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL } : {}),
     ...(env.NOTIFY_WEBHOOK_SECRET ? { notifyWebhookSecret: env.NOTIFY_WEBHOOK_SECRET } : {}),
+    ...(env.DEPARTMENTS_CONFIG ? { departmentsConfig: env.DEPARTMENTS_CONFIG } : {}),
+    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    demoSimulator: env.DEMO_SIMULATOR !== '0',
+    simulatorPort: int('SIMULATOR_PORT', env.SIMULATOR_PORT, 4100)!,
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -7,6 +7,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/client';
+import type { Integrations } from '../activities/integrations.ts';
 import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
@@ -27,8 +28,8 @@ export interface IntakeDeps {
   client: Client;
   taskQueue: string;
   caseNoPrefix: string;
-  /** The adapter of a department's steps in this deployment ('http' for departments integrated over HTTP). */
-  adapterFor?: (department: string) => AdapterKind | undefined;
+  /** Departments integrated over HTTP: their steps use the 'http' adapter in this deployment. */
+  integrations: Integrations;
   calendars: CalendarStore;
   calendarRegion: string;
   warning: ClockWarning;
@@ -125,9 +126,12 @@ export class CaseIntake {
       ? definition
       : (await this.deps.definitions.get(row.processId, row.processVersion))!;
     const adapters: Record<string, AdapterKind> = {};
+    const httpAttempts: Record<string, number> = {};
     for (const step of snapshot.steps) {
-      const integrated = step.adapter === 'worklist' ? this.deps.adapterFor?.(step.department) : undefined;
-      if (integrated) adapters[step.id] = integrated;
+      const integration = this.deps.integrations[step.department];
+      if (step.adapter !== 'worklist' || !integration) continue;
+      adapters[step.id] = 'http';
+      httpAttempts[step.department] = integration.maximumAttempts ?? 10;
     }
     // The calendar goes into the workflow's input: a snapshot, so later changes never alter this case.
     const calendar = await this.deps.calendars.effective(this.deps.calendarRegion);
@@ -135,6 +139,7 @@ export class CaseIntake {
     await this.start(row, snapshot, {
       notApplicable,
       adapters,
+      httpAttempts,
       deficiencies: checked.deficiencies,
       calendar,
       warning: this.deps.warning,
@@ -149,7 +154,10 @@ export class CaseIntake {
   async start(
     row: CaseRef,
     definition: ProcessDefinition,
-    options: Pick<CaseInput, 'notApplicable' | 'adapters' | 'deficiencies' | 'calendar' | 'warning'>,
+    options: Pick<
+      CaseInput,
+      'notApplicable' | 'adapters' | 'httpAttempts' | 'deficiencies' | 'calendar' | 'warning'
+    >,
   ): Promise<void> {
     const input: CaseInput = {
       caseId: row.id,

@@ -231,6 +231,31 @@ export const calendars = pgTable('calendars', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * A department system that did not take a dispatched step (unreachable, failing, or refusing it): open
+ * while attempts fail, resolved when one succeeds. Managers watch these and retry from the API.
+ */
+export const incidents = pgTable(
+  'incidents',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    stepId: text('step_id').notNull(),
+    round: integer('round').notNull(),
+    department: text('department').notNull(),
+    attempts: integer('attempts').notNull(),
+    /** The failure, without request content (no personal data). */
+    lastError: text('last_error').notNull(),
+    /** False once the engine stopped retrying (4xx, or attempts exhausted): a manager must act. */
+    retrying: integer('retrying').notNull().default(1),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.stepId, t.round] })],
+);
+
 /** Per-day counters behind human-readable case numbers. */
 export const caseNumberCounters = pgTable('case_number_counters', {
   day: text('day').primaryKey(),

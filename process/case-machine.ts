@@ -401,6 +401,8 @@ export class CaseMachine {
 
   incident(stepId: string, message: string, now: number): Effects {
     const fx = this.effects();
+    // A dispatch that failed after the step moved on (decided, withdrawn) concerns no one any more.
+    if (this.outcome !== undefined || !ACTIVE_STEP_STATUSES.includes(this.steps[stepId]!.status)) return fx;
     this.steps[stepId]!.incident = message;
     this.emit(fx, now, 'system', { type: 'step.incident', stepId, message });
     return fx;

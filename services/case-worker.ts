@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
+import type { Integrations } from '../activities/integrations.ts';
 import type { Notifier } from '../activities/notifier.ts';
 import type { Db } from '../db/client.ts';
 
@@ -12,6 +13,9 @@ export interface CaseWorkerOptions {
   taskQueue: string;
   db: Db;
   notifier?: Notifier;
+  integrations?: Integrations;
+  /** Where department systems send their callbacks. */
+  publicUrl?: string;
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -40,6 +44,8 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     activities: createActivities({
       db: options.db,
       ...(options.notifier ? { notifier: options.notifier } : {}),
+      ...(options.integrations ? { integrations: options.integrations } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     }),
   });
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyServerOptions } from 'fastify';
+import { type Integrations, loadIntegrations } from '../activities/integrations.ts';
 import { createNotifier } from '../activities/notifier.ts';
 import { buildApp } from '../api/app.ts';
 import { type Config, warningOf } from '../api/config.ts';
@@ -53,12 +54,21 @@ export interface RunningSystem {
 
 export interface SystemOptions {
   config: Config;
+  /** Departments reached over HTTP (default: from DEPARTMENTS_CONFIG). */
+  integrations?: Integrations;
   /** Run a case worker in this process (embedded mode, or an API that also works cases). */
   withWorker: boolean;
   logger?: FastifyServerOptions['logger'];
 }
 
-export async function startSystem({ config, withWorker, logger }: SystemOptions): Promise<RunningSystem> {
+export async function startSystem({
+  config,
+  withWorker,
+  logger,
+  integrations: given,
+}: SystemOptions): Promise<RunningSystem> {
+  const integrations = given ?? loadIntegrations(config.departmentsConfig);
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
   const database = await openConfiguredDatabase(config);
   const stops: (() => Promise<void>)[] = [() => database.close()];
   const stop = async () => {
@@ -78,6 +88,8 @@ export async function startSystem({ config, withWorker, logger }: SystemOptions)
         taskQueue: config.taskQueue,
         db: database.db,
         notifier: notifierOf(config),
+        integrations,
+        publicUrl,
       });
       const running = worker.run();
       stops.push(async () => {
@@ -94,6 +106,7 @@ export async function startSystem({ config, withWorker, logger }: SystemOptions)
       caseNoPrefix: config.caseNoPrefix,
       materials: new FsMaterialStore(config.materialsDir),
       calendarRegion: config.calendarRegion,
+      integrations,
       warning: warningOf(config),
       materialMaxBytes: config.materialMaxBytes,
       logger: logger ?? false,

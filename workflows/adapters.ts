@@ -2,7 +2,14 @@
 // once by their rules (a local activity reads the application; the rules run there, so the form never
 // enters workflow history), and the decision is applied like any other. The worklist needs nothing: the
 // read model is the worklist.
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { ClockAlarm } from '../process/case-clocks.ts';
 import type { CaseMachine, Effects } from '../process/case-machine.ts';
@@ -48,13 +55,99 @@ export async function notifyWarning(input: CaseInput, alarm: ClockAlarm, deadlin
   }
 }
 
+const DEFAULT_HTTP_ATTEMPTS = 10;
+
+/**
+ * Dispatches to departments' own systems, in the background: an Update does not wait for another
+ * organisation's server. Each runs in its own cancellation scope, so a step withdrawn meanwhile stops
+ * being retried; a dispatch that finally fails (a 4xx, or every attempt) becomes an incident on the step.
+ */
+export class HttpDispatches {
+  private readonly running = new Map<string, { scope: CancellationScope; done: Promise<void> }>();
+
+  constructor(
+    private readonly input: CaseInput,
+    private readonly onIncident: (stepId: string, message: string) => Promise<unknown>,
+  ) {}
+
+  start(stepId: string, round: number): void {
+    const step = stepById(this.input.definition, stepId)!;
+    const maximumAttempts = this.input.httpAttempts?.[step.department] ?? DEFAULT_HTTP_ATTEMPTS;
+    const { dispatchToDepartment } = proxyActivities<Activities>({
+      startToCloseTimeout: '1 minute',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: '10 seconds',
+        maximumAttempts,
+      },
+    });
+    const scope = new CancellationScope();
+    const { id, title, department, fields, materials, inputs, outputs } = step;
+    const done = scope
+      .run(() =>
+        dispatchToDepartment({
+          caseId: this.input.caseId,
+          processId: this.input.definition.id,
+          step: { id, title, department, fields, materials, inputs, outputs },
+          round,
+          maximumAttempts,
+        }),
+      )
+      .catch(async (error: unknown) => {
+        if (isCancellation(error)) return;
+        const cause = error instanceof ActivityFailure ? error.cause : error;
+        const message =
+          cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+        await this.onIncident(stepId, message);
+      })
+      .finally(() => {
+        if (this.running.get(stepId)?.done === done) this.running.delete(stepId);
+      });
+    this.running.set(stepId, { scope, done });
+  }
+
+  /** Stops retrying a dispatch and tells the department's system the step is withdrawn. */
+  withdraw(stepId: string, round: number): void {
+    this.running.get(stepId)?.scope.cancel();
+    const step = stepById(this.input.definition, stepId)!;
+    const { withdrawFromDepartment } = proxyActivities<Activities>({
+      startToCloseTimeout: '30 seconds',
+      retry: {
+        initialInterval: '1 second',
+        backoffCoefficient: 2,
+        maximumInterval: '30 seconds',
+        maximumAttempts: 10,
+      },
+    });
+    const done = withdrawFromDepartment({
+      caseId: this.input.caseId,
+      stepId,
+      round,
+      department: step.department,
+    }).catch(
+      () => undefined, // the step is withdrawn here regardless; the department's callback will be refused
+    );
+    this.running.set(`${stepId}:withdraw`, { scope: CancellationScope.current(), done });
+  }
+
+  /** Waits for withdrawals; cancels dispatches nobody needs any more (the case is over). */
+  async settle(): Promise<void> {
+    for (const [key, r] of this.running) if (!key.endsWith(':withdraw')) r.scope.cancel();
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+}
+
 export async function runAdapters(
   machine: CaseMachine,
   input: CaseInput,
   fx: Effects,
   record: (fx: Effects) => Promise<void>,
+  http?: HttpDispatches,
 ): Promise<void> {
+  for (const w of fx.withdraw) http?.withdraw(w.stepId, machine.steps[w.stepId]!.round);
   for (const d of fx.dispatch) {
+    if (d.adapter === 'http') http?.start(d.stepId, d.round);
     if (d.adapter !== 'auto') continue;
     const step = stepById(input.definition, d.stepId)!;
     const verdict = await decideByRules({
@@ -98,6 +191,6 @@ export async function runAdapters(
     }
     const next = machine.decide(decision, Date.now(), decision.actor.userId);
     await record(next);
-    await runAdapters(machine, input, next, record);
+    await runAdapters(machine, input, next, record, http);
   }
 }

@@ -9,7 +9,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';
 import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
-import { notifyWarning, runAdapters } from './adapters.ts';
+import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
 import {
   type CaseChange,
   type CaseInput,
@@ -45,6 +45,9 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       : {}),
   });
   const projector = new Projector(input.caseId);
+  const http = new HttpDispatches(input, (stepId, message) =>
+    apply(machine.incident(stepId, message, Date.now())),
+  );
   /** Bumped on every transition, so the alarm loop recomputes its next alarm. */
   let version = 0;
 
@@ -65,7 +68,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       return projector.write(f.events);
     };
     const written = record(fx);
-    await runAdapters(machine, input, fx, record);
+    await runAdapters(machine, input, fx, record, http);
     await written;
     return change;
   };
@@ -190,6 +193,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const alarms = clocks ? runAlarms(clocks) : Promise.resolve();
   await condition(() => machine.outcome !== undefined && allHandlersFinished());
   await alarms;
+  await http.settle();
   await projector.flushed();
   return {
     caseId: input.caseId,

@@ -19,6 +19,8 @@ export interface CaseInput {
   notApplicable?: string[];
   /** The adapter of each step in this deployment, fixed at intake (e.g. a department integrated over HTTP). */
   adapters?: Record<string, AdapterKind>;
+  /** Per department reached over HTTP: dispatch attempts before an incident needs a person. */
+  httpAttempts?: Record<string, number>;
   /** 容缺受理: materials promised later, per step, with their deadline. */
   deficiencies?: Deficiency[];
   /** The working-day calendar (snapshot at intake) for deadlines; without it the case has no clocks. */

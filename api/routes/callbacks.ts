@@ -1,0 +1,159 @@
+// Decisions from departments' own systems: POST /api/callbacks/:department, authenticated by an
+// HMAC-SHA256 signature over the timestamp and the raw body with the department's shared secret (no bearer
+// token). A bad signature or a stale timestamp gets 401 and changes nothing; a repeated callback yields
+// one decision (the repeat is answered 200, "duplicate"); a callback for a step withdrawn meanwhile gets
+// 409, which tells the department's system to stop.
+import { Type } from 'typebox';
+import { parseTaskId } from '../../activities/department-http.ts';
+import type { Integrations } from '../../activities/integrations.ts';
+import { headerValue, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../activities/signing.ts';
+import { findStep } from '../../db/cases.ts';
+import { decideUpdate } from '../../workflows/messages.ts';
+import { createAjv } from '../ajv.ts';
+import { problemFor } from '../decisions.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { conflict, invalid, notFound, Problem } from '../problem.ts';
+import { problems } from '../schemas.ts';
+
+const CallbackBody = Type.Object(
+  {
+    taskId: Type.String({ maxLength: 200 }),
+    caseId: Type.String({ format: 'uuid' }),
+    stepId: Type.String({ maxLength: 64 }),
+    outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
+    outputs: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
+    ),
+    opinion: Type.String({ minLength: 1, maxLength: 4000 }),
+    reasons: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 50 })),
+  },
+  { additionalProperties: false },
+);
+const validateBody = createAjv({ coerceTypes: false }).compile(CallbackBody);
+
+const DECIDED = new Set(['approved', 'denied']);
+
+export async function callbackRoutes(app: App, deps: AppDeps, integrations: Integrations): Promise<void> {
+  await app.register(async (scope) => {
+    // The signature covers the exact bytes sent: keep the body as text, parse after verifying.
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: 256 * 1024 },
+      (_req, body, done) => done(null, body),
+    );
+    scope.post(
+      '/api/callbacks/:department',
+      {
+        schema: {
+          tags: ['integrations'],
+          summary: "A department system's decision on a task it was sent (HMAC-signed, no bearer token)",
+          params: Type.Object({ department: Type.String({ maxLength: 32 }) }),
+          security: [],
+          response: {
+            200: Type.Object({ status: Type.String(), caseStatus: Type.Optional(Type.String()) }),
+            ...problems(400, 401, 403, 404, 409),
+          },
+        },
+      },
+      async (request) => {
+        const { department } = request.params as { department: string };
+        const integration = integrations[department];
+        if (!integration) throw notFound('department', `No department system ${department} is integrated.`);
+        const raw = request.body as string;
+        const verdict = verify(
+          integration.secret,
+          headerValue(request.headers[TIMESTAMP_HEADER]),
+          headerValue(request.headers[SIGNATURE_HEADER]),
+          raw,
+          Math.floor(Date.now() / 1000),
+        );
+        if (!verdict.ok) {
+          throw new Problem(
+            401,
+            'bad-signature',
+            'Bad signature',
+            `The callback's signature is ${verdict.reason.replace('-', ' ')}.`,
+          );
+        }
+        let body: unknown;
+        try {
+          body = JSON.parse(raw);
+        } catch {
+          throw new Problem(400, 'malformed-json', 'Malformed JSON', 'The callback body is not valid JSON.');
+        }
+        if (!validateBody(body)) {
+          throw invalid(
+            'invalid-callback',
+            'Invalid callback',
+            'The callback does not follow the protocol.',
+            (validateBody.errors ?? []).map((e) => ({
+              field: `body${e.instancePath.replace(/\//g, '.')}`,
+              message: e.message ?? e.keyword,
+            })),
+          );
+        }
+        const callback = body as {
+          taskId: string;
+          caseId: string;
+          stepId: string;
+          outcome: 'approve' | 'deny';
+          outputs?: Record<string, string | number | boolean>;
+          opinion: string;
+          reasons?: string[];
+        };
+        const task = parseTaskId(callback.taskId);
+        if (!task || task.caseId !== callback.caseId || task.stepId !== callback.stepId) {
+          throw invalid('invalid-callback', 'Invalid callback', 'taskId does not match caseId and stepId.', [
+            { field: 'body.taskId', message: 'is not the task this step was sent as' },
+          ]);
+        }
+        const facts = await deps.decisions.caseFacts(callback.caseId);
+        const step = facts.definition.steps.find((s) => s.id === callback.stepId);
+        if (!step) throw notFound('step', `Case ${facts.caseNo} has no step '${callback.stepId}'.`);
+        if (step.department !== department) {
+          throw new Problem(
+            403,
+            'forbidden',
+            'Forbidden',
+            `Step '${step.id}' belongs to ${step.department}, not ${department}.`,
+          );
+        }
+        const row = await findStep(deps.db, callback.caseId, callback.stepId);
+        if (row && DECIDED.has(row.status)) return { status: 'duplicate' };
+        if (row && row.round !== task.round) {
+          throw conflict(
+            'stale-task',
+            'Stale task',
+            `Task ${callback.taskId} was superseded by round ${row.round} of the step.`,
+          );
+        }
+        if (!row || row.status !== 'awaiting_decision') {
+          throw conflict(
+            'step-withdrawn',
+            'Step not awaiting a decision',
+            `Step '${step.id}' of case ${facts.caseNo} is ${row?.status ?? 'unknown'}; the task is withdrawn.`,
+          );
+        }
+        try {
+          const result = await deps.decisions.send(facts, decideUpdate, {
+            stepId: callback.stepId,
+            outcome: callback.outcome,
+            ...(callback.outputs ? { outputs: callback.outputs } : {}),
+            opinion: callback.opinion,
+            ...(callback.reasons ? { reasons: callback.reasons } : {}),
+            actor: { userId: `department:${department}`, department },
+          });
+          return { status: 'accepted', caseStatus: result.caseStatus };
+        } catch (error) {
+          // Two deliveries of one callback racing: the loser finds the step decided.
+          if (error instanceof Problem && error.code === 'step-not-awaiting-decision') {
+            const now = await findStep(deps.db, callback.caseId, callback.stepId);
+            if (now && DECIDED.has(now.status)) return { status: 'duplicate' };
+            throw problemFor('step-not-awaiting-decision', error.message);
+          }
+          throw error;
+        }
+      },
+    );
+  });
+}
