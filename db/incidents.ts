@@ -11,7 +11,13 @@ export interface IncidentKey {
   department: string;
 }
 
-export async function recordFailure(db: Db, key: IncidentKey, error: string, retrying: boolean, at = new Date()): Promise<void> {
+export async function recordFailure(
+  db: Db,
+  key: IncidentKey,
+  error: string,
+  retrying: boolean,
+  at = new Date(),
+): Promise<void> {
   await db
     .insert(incidents)
     .values({ ...key, attempts: 1, lastError: error, retrying: retrying ? 1 : 0, firstAt: at, lastAt: at })

@@ -127,7 +127,7 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
             `Task ${callback.taskId} was superseded by round ${row.round} of the step.`,
           );
         }
-        if (!row || row.status !== 'awaiting_decision') {
+        if (row?.status !== 'awaiting_decision') {
           throw conflict(
             'step-withdrawn',
             'Step not awaiting a decision',
