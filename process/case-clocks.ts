@@ -67,19 +67,19 @@ export class CaseClocks {
     const result: StepDeadlines = {};
     // Deadlines as if every open pause ended now: they are recomputed whenever the clock resumes.
     const resumed: ClockSpan = { ...span, pauses: span.pauses.map((p) => ({ ...p, to: p.to ?? now })) };
-    try {
-      for (const [kind, limit] of Object.entries(this.limitsOf(stepId)) as [ClockKind, TimeLimit][]) {
+    for (const [kind, limit] of Object.entries(this.limitsOf(stepId)) as [ClockKind, TimeLimit][]) {
+      try {
         const deadline = deadlineOf(this.calendar, resumed, limit);
         if (deadline !== undefined) result[kind] = new Date(deadline).toISOString();
         if (kind === 'promised') {
           const { yellowAt } = clockState(this.calendar, resumed, limit, now, this.warning);
           if (yellowAt !== undefined) result.yellowAt = new Date(yellowAt).toISOString();
         }
+      } catch (error) {
+        // A deadline past the last published calendar year is unknown, and says so rather than guess.
+        if (!(error instanceof CalendarRangeError)) throw error;
+        result.note = `${kind} deadline unknown: the ${error.year} holiday calendar is not published yet`;
       }
-    } catch (error) {
-      // A deadline past the last published calendar year is unknown, and says so rather than guess.
-      if (!(error instanceof CalendarRangeError)) throw error;
-      return { note: `deadline unknown: the ${error.year} holiday calendar is not published yet` };
     }
     return result;
   }

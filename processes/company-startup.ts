@@ -16,6 +16,8 @@ export const companyStartup: ProcessDefinition = {
   description:
     'Register a company and, in parallel once registered, engrave its seals, set up invoicing and tax, ' +
     'register social insurance and the housing fund, and book a bank account appointment. Promise: one working day.',
+  // Hangzhou's promise: the whole start-up in one working day (domain.md); each step a few office hours.
+  promise: { days: 1 },
   departments: [
     DEPARTMENTS.SAMR,
     DEPARTMENTS.PSB,
@@ -108,6 +110,7 @@ export const companyStartup: ProcessDefinition = {
       materials: ['articles-of-association', 'representative-id', 'premises-proof', 'shareholder-resolution'],
       inputs: [],
       onDeny: 'stop-case',
+      limits: { promised: { hours: 4 }, statutory: { days: 15 } },
       outputs: [
         {
           name: 'creditCode',
@@ -124,6 +127,7 @@ export const companyStartup: ProcessDefinition = {
     },
     {
       id: 'seal',
+      limits: { promised: { hours: 4 }, statutory: { days: 20 } },
       title: '公章刻制备案 Seal engraving',
       department: 'PSB',
       adapter: 'worklist',
@@ -135,6 +139,7 @@ export const companyStartup: ProcessDefinition = {
     },
     {
       id: 'tax',
+      limits: { promised: { hours: 4 }, statutory: { days: 20 } },
       title: '发票申领及税控 Invoices and tax device',
       department: 'TAX',
       adapter: 'worklist',
@@ -149,6 +154,7 @@ export const companyStartup: ProcessDefinition = {
     },
     {
       id: 'social-insurance',
+      limits: { promised: { hours: 4 }, statutory: { days: 20 } },
       title: '社保医保登记 Social and medical insurance registration',
       department: 'HRSS',
       adapter: 'worklist',
@@ -160,6 +166,7 @@ export const companyStartup: ProcessDefinition = {
     },
     {
       id: 'housing-fund',
+      limits: { promised: { hours: 4 }, statutory: { days: 20 } },
       title: '住房公积金缴存登记 Housing-fund registration',
       department: 'HPF',
       adapter: 'worklist',
@@ -171,6 +178,7 @@ export const companyStartup: ProcessDefinition = {
     },
     {
       id: 'bank',
+      limits: { promised: { hours: 4 }, statutory: { days: 20 } },
       title: '银行开户预约 Bank account appointment',
       department: 'BANK',
       adapter: 'worklist',

@@ -94,10 +94,12 @@ function quick(
   limits: ProcessDefinition['steps'][number]['limits'],
   promise?: ProcessDefinition['promise'],
 ): ProcessDefinition {
+  const { promise: _promise, ...process } = companyStartup;
+  const { limits: _limits, ...registration } = companyStartup.steps[0]!;
   return {
-    ...companyStartup,
+    ...process,
     id,
-    steps: [{ ...companyStartup.steps[0]!, ...(limits ? { limits } : {}) }],
+    steps: [{ ...registration, ...(limits ? { limits } : {}) }],
     ...(promise ? { promise } : {}),
   };
 }
