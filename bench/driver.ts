@@ -4,6 +4,7 @@
 //
 //   BENCH_DRIVER=<json: {scenario, cases, concurrency, url, tokens, temporalAddress}>
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import { companyStartup } from '../processes/company-startup.ts';
 import { companyStartupApplication, parallelApprovals, registrationApproval } from '../processes/examples.ts';
 import { bareDecide, bareOpen } from './bare-workflow.ts';
 import { type Measured, pool } from './stats.ts';
@@ -39,11 +40,32 @@ async function post(path: string, token: string, body: unknown): Promise<{ id?: 
   return json;
 }
 
+const SCAN = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
+
+/** One upload per material, made once and attached to every case (as one clerk's scans might be). */
+async function uploadMaterials(): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const material of companyStartup.materials) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(SCAN)]), `${material.id}.pdf`);
+    const response = await fetch(`${task.url}/api/materials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${task.tokens.clerk}` },
+      body: form,
+    });
+    ids[material.id] = ((await response.json()) as { id: string }).id;
+  }
+  return ids;
+}
+
+const materials = task.scenario === 'api' ? await uploadMaterials() : {};
+
 /** One company start-up case through the API: intake, registration, five parallel decisions. */
 async function apiCase(latencies: number[]): Promise<void> {
   const { id } = await post('/api/cases', task.tokens.clerk!, {
     processId: 'company-startup',
     application: companyStartupApplication,
+    materials,
   });
   const decide = (step: string, dept: string, outputs: unknown) =>
     timed(latencies, () =>

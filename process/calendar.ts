@@ -263,17 +263,41 @@ export function localTimeToEpochMs(cal: WorkingCalendar, date: string, time = '0
 }
 
 /** Office-hours window [start, end) of a local day, in epoch ms. */
+// Clock arithmetic asks the same questions of the same calendar over and over (every deadline walks its
+// days): both answers are memoised per calendar object. A calendar is data and never mutated in place,
+// so the memo is exact; WeakMaps let a finished case's calendar go.
+const officeMinutes = new WeakMap<WorkingCalendar, [number, number]>();
+const workingDays = new WeakMap<WorkingCalendar, Map<number, boolean>>();
+
 function officeWindow(cal: WorkingCalendar, day: number): [number, number] {
-  const start = parseTime(cal.officeHours.start, false);
-  const end = parseTime(cal.officeHours.end, true);
-  if (start === undefined || end === undefined || start >= end) {
-    throw new RangeError(`bad office hours ${cal.officeHours.start}-${cal.officeHours.end}`);
+  let window = officeMinutes.get(cal);
+  if (!window) {
+    const start = parseTime(cal.officeHours.start, false);
+    const end = parseTime(cal.officeHours.end, true);
+    if (start === undefined || end === undefined || start >= end) {
+      throw new RangeError(`bad office hours ${cal.officeHours.start}-${cal.officeHours.end}`);
+    }
+    window = [start, end];
+    officeMinutes.set(cal, window);
   }
   const midnight = day * DAY_MS - offsetMs(cal);
-  return [midnight + start * MINUTE_MS, midnight + end * MINUTE_MS];
+  return [midnight + window[0] * MINUTE_MS, midnight + window[1] * MINUTE_MS];
 }
 
 function isWorkingDayNumber(cal: WorkingCalendar, day: number): boolean {
+  let known = workingDays.get(cal);
+  if (!known) {
+    known = new Map();
+    workingDays.set(cal, known);
+  }
+  const cached = known.get(day);
+  if (cached !== undefined) return cached;
+  const working = computeWorkingDay(cal, day);
+  known.set(day, working);
+  return working;
+}
+
+function computeWorkingDay(cal: WorkingCalendar, day: number): boolean {
   const date = formatDay(day);
   const year = cal.years[date.slice(0, 4)];
   if (!year) throw new CalendarRangeError(cal.region, Number(date.slice(0, 4)), Object.keys(cal.years));

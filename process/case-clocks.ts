@@ -96,7 +96,28 @@ export class CaseClocks {
     }
   }
 
-  /** The earliest alarm not yet fired across the case and its steps, if any. */
+  /** Deadline and yellow instant of a running clock, memoised by its span (they change only with it). */
+  private readonly instants = new Map<string, { signature: string; deadline?: number; yellowAt?: number }>();
+
+  private instantsOf(key: string, span: ClockSpan, limit: TimeLimit, warning: ClockWarning) {
+    const signature = JSON.stringify([span.startedAt, span.pauses]);
+    const memo = this.instants.get(key);
+    if (memo?.signature === signature) return memo;
+    const deadline = deadlineOf(this.calendar, span, limit);
+    const { yellowAt } = clockState(this.calendar, span, limit, span.startedAt, warning);
+    const fresh = {
+      signature,
+      ...(deadline !== undefined ? { deadline } : {}),
+      ...(yellowAt !== undefined ? { yellowAt } : {}),
+    };
+    this.instants.set(key, fresh);
+    return fresh;
+  }
+
+  /**
+   * The earliest alarm not yet fired across the case and its steps, if any: yellow at yellowAt, red at
+   * the deadline (a yellow not fired by then is superseded), nothing for a paused or stopped clock.
+   */
   next(
     now: number,
     caseStartedAt: number,
@@ -111,13 +132,18 @@ export class CaseClocks {
       limit: TimeLimit,
       warning: ClockWarning,
     ) => {
+      if (span.stoppedAt !== undefined || span.pauses.some((p) => p.to === undefined)) return;
       const key = `${stepId ?? 'case'}/${clock}`;
+      if (this.fired.has(`${key}/red`)) return;
       try {
-        const alarm = nextAlarm(this.calendar, span, limit, warning, now, {
-          yellow: this.fired.has(`${key}/yellow`),
-          red: this.fired.has(`${key}/red`),
-        });
-        if (alarm) candidates.push({ ...(stepId !== undefined ? { stepId } : {}), clock, ...alarm });
+        const { deadline, yellowAt } = this.instantsOf(key, span, limit, warning);
+        const base = { ...(stepId !== undefined ? { stepId } : {}), clock };
+        if (deadline === undefined) return;
+        if (deadline > now && !this.fired.has(`${key}/yellow`) && yellowAt !== undefined) {
+          candidates.push({ ...base, kind: 'yellow', at: yellowAt });
+        } else {
+          candidates.push({ ...base, kind: 'red', at: deadline });
+        }
       } catch (error) {
         if (!(error instanceof CalendarRangeError)) throw error; // unknown deadline: no alarm to set
       }
