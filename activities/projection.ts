@@ -177,16 +177,41 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
   return { steps: [...steps.values()], kase };
 }
 
-/** `col = case when x.j ? 'col' then <value of x.j->col> else s.col end`, for every settable column. */
-const stepAssignments = sql.raw(
-  Object.entries(STEP_COLUMNS)
-    .map(([column, type]) => {
-      const value =
-        type === 'jsonb' ? `nullif(x.j->'${column}', 'null'::jsonb)` : `(x.j->>'${column}')::${type}`;
-      return `${column} = case when x.j ? '${column}' then ${value} else s.${column} end`;
-    })
-    .join(',\n          '),
-);
+/**
+ * The SET list for a batch's step changes: only the columns the batch touches (a statement per shape of
+ * batch, so the database does no work for the others). A column set by every row is assigned directly;
+ * one set by some rows keeps the others' value.
+ */
+function stepAssignments(steps: StepChange[]) {
+  const columns = (Object.keys(STEP_COLUMNS) as StepColumn[]).filter((c) => steps.some((s) => c in s));
+  const assignments = columns.map((column) => {
+    const type = STEP_COLUMNS[column];
+    const value =
+      type === 'jsonb' ? `nullif(x.j->'${column}', 'null'::jsonb)` : `(x.j->>'${column}')::${type}`;
+    return steps.every((s) => column in s)
+      ? `${column} = ${value}`
+      : `${column} = case when x.j ? '${column}' then ${value} else s.${column} end`;
+  });
+  return sql.raw(
+    [
+      "status = coalesce(x.j->>'status', s.status)",
+      ...assignments,
+      "updated_at = (x.j->>'updated_at')::timestamptz",
+    ].join(',\n          '),
+  );
+}
+
+/** Unified delivery: the record is made with the case's closing batch only. */
+function deliveryCte(caseId: string, kase: CaseChange) {
+  if (!kase.delivery) return sql``;
+  return sql`, dl as (
+        insert into deliveries (case_id, outcome, results, ready_at)
+        select ${caseId}::uuid, ${kase.delivery.outcome}, ${JSON.stringify(kase.delivery.results)}::jsonb, ${kase.closedAt}::timestamptz
+        where exists (select 1 from ev)
+        on conflict (case_id) do nothing
+        returning 1
+      )`;
+}
 
 export function createProjection(db: Db) {
   return async function projectCase({ caseId, previousHash, events }: ProjectCaseArgs): Promise<string> {
@@ -214,22 +239,17 @@ export function createProjection(db: Db) {
           as e(seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text)
         on conflict (case_id, seq) do nothing
         returning seq
-      ), st as (
+      )${
+        steps.length > 0
+          ? sql`, st as (
         update case_steps s set
-          status = coalesce(x.j->>'status', s.status),
-          ${stepAssignments},
-          updated_at = (x.j->>'updated_at')::timestamptz
+          ${stepAssignments(steps)}
         from jsonb_array_elements(${JSON.stringify(steps)}::jsonb) as x(j)
         where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id' and exists (select 1 from ev)
         returning 1
-      ), dl as (
-        insert into deliveries (case_id, outcome, results, ready_at)
-        select ${caseId}::uuid, d.outcome, d.results, ${kase.closedAt}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(kase.delivery ? [kase.delivery] : [])}::jsonb) as d(outcome text, results jsonb)
-        where exists (select 1 from ev)
-        on conflict (case_id) do nothing
-        returning 1
-      )
+      )`
+          : sql``
+      }${deliveryCte(caseId, kase)}
       update cases set
         data = data || ${JSON.stringify(kase.data)}::jsonb,
         status = coalesce(${kase.status}::text, status),
@@ -237,7 +257,6 @@ export function createProjection(db: Db) {
         promised_deadline = coalesce(${kase.deadline}::timestamptz, promised_deadline),
         updated_at = ${kase.updatedAt}::timestamptz
       where id = ${caseId}::uuid and exists (select 1 from ev)
-        and (select count(*) from st) >= 0 and (select count(*) from dl) >= 0
     `);
     return hash;
   };

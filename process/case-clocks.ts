@@ -8,14 +8,7 @@
 
 import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
 import type { StepClock } from './case-machine.ts';
-import {
-  type ClockSpan,
-  type ClockWarning,
-  clockState,
-  deadlineOf,
-  nextAlarm,
-  type PauseReason,
-} from './clock.ts';
+import { type ClockSpan, type ClockWarning, clockState, deadlineOf, type PauseReason } from './clock.ts';
 import type { ProcessDefinition, TimeLimit } from './definition.ts';
 import type { StepDeadlines } from './events.ts';
 
@@ -104,7 +97,9 @@ export class CaseClocks {
     const memo = this.instants.get(key);
     if (memo?.signature === signature) return memo;
     const deadline = deadlineOf(this.calendar, span, limit);
-    const { yellowAt } = clockState(this.calendar, span, limit, span.startedAt, warning);
+    // Read the span as of its last known change, so every (closed) pause counts.
+    const asOf = Math.max(span.startedAt, ...span.pauses.map((p) => p.to ?? p.from));
+    const { yellowAt } = clockState(this.calendar, span, limit, asOf, warning);
     const fresh = {
       signature,
       ...(deadline !== undefined ? { deadline } : {}),

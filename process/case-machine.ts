@@ -156,6 +156,7 @@ export class CaseMachine {
   private cancel(fx: Effects, now: number, stepId: string, because: string, withdraw: boolean): void {
     const step = this.steps[stepId]!;
     step.status = 'cancelled';
+    step.incident = undefined;
     step.clock.stoppedAt = now;
     this.emit(fx, now, 'system', { type: 'step.cancelled', stepId, because, withdrawn: withdraw });
     const adapter = this.adapterOf(stepId);
@@ -365,6 +366,7 @@ export class CaseMachine {
     if (this.outcome !== undefined || step.owed.length === 0 || isTerminal(step.status)) return fx;
     const wasActive = ACTIVE_STEP_STATUSES.includes(step.status);
     step.status = 'terminated';
+    step.incident = undefined;
     step.clock.stoppedAt = now;
     this.emit(fx, now, 'system', {
       type: 'step.terminated',
@@ -413,7 +415,9 @@ export class CaseMachine {
       return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
     const step = this.steps[stepId];
     if (!step) return { code: 'unknown-step', message: `Step '${stepId}' is not part of this case.` };
-    if (!step.incident) return { code: 'no-incident', message: `Step '${stepId}' has no open incident.` };
+    if (!step.incident || !ACTIVE_STEP_STATUSES.includes(step.status)) {
+      return { code: 'no-incident', message: `Step '${stepId}' has no open incident.` };
+    }
     return undefined;
   }
 

@@ -10,6 +10,7 @@ import { ApplicationFailure, allHandlersFinished, condition, setHandler, sleep }
 import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
 import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
+import { Alarms } from './alarms.ts';
 import {
   type CaseChange,
   type CaseInput,
@@ -48,8 +49,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const http = new HttpDispatches(input, (stepId, message) =>
     apply(machine.incident(stepId, message, Date.now())),
   );
-  /** Bumped on every transition, so the alarm loop recomputes its next alarm. */
-  let version = 0;
 
   /**
    * Records a transition's events, then carries out its effects (instant decisions are recorded too).
@@ -59,7 +58,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const apply = async (fx: Effects): Promise<CaseChange> => {
     const change: CaseChange = { caseStatus: 'running', steps: {}, seq: machine.seq };
     const record = (f: Effects) => {
-      version++;
+      alarms?.rearm();
       for (const e of f.events) {
         if ('stepId' in e) change.steps[e.stepId] = machine.steps[e.stepId]!.status;
         if (e.type === 'case.closed') change.caseStatus = e.outcome;
@@ -68,10 +67,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       return projector.write(f.events);
     };
     const written = record(fx);
-    await runAdapters(machine, input, fx, record, http);
+    if (fx.dispatch.length > 0 || fx.withdraw.length > 0) await runAdapters(machine, input, fx, record, http);
     await written;
     return change;
   };
+
+  const alarms = clocks
+    ? new Alarms(clocks, machine, async (alarm) => {
+        const deadline = machine.deadlineOf(alarm.stepId, alarm.clock) ?? new Date(alarm.at).toISOString();
+        await apply(machine.warn(alarm, deadline, Date.now()));
+        await notifyWarning(input, alarm, deadline);
+      })
+    : undefined;
 
   // The opening batch is planned and queued before any handler is registered: the SDK delivers Updates
   // that arrived with the start as soon as their handler is set, and they must see the released steps.
@@ -85,30 +92,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       apply(machine.deficiencyDue(d.stepId, Date.now())),
     );
   }
-
-  /**
-   * Sleeps until the next clock alarm (yellow or red, per step and for the case), fires it once as an
-   * event and a notification, and starts over whenever the case changes (a pause, a resume, a decision).
-   */
-  const runAlarms = async (clocks: CaseClocks): Promise<void> => {
-    const notifications: Promise<void>[] = [];
-    while (machine.outcome === undefined) {
-      const seen = version;
-      const changed = () => version !== seen || machine.outcome !== undefined;
-      const alarm = clocks.next(Date.now(), machine.startedAt!, machine.closedAt, machine.steps);
-      if (!alarm) {
-        await condition(changed);
-        continue;
-      }
-      const wait = alarm.at - Date.now();
-      if (wait > 0 && (await condition(changed, wait))) continue;
-      clocks.markFired(alarm);
-      const deadline = machine.deadlineOf(alarm.stepId, alarm.clock) ?? new Date(alarm.at).toISOString();
-      await apply(machine.warn(alarm, deadline, Date.now()));
-      notifications.push(notifyWarning(input, alarm, deadline));
-    }
-    await Promise.all(notifications);
-  };
 
   setHandler(
     stateQuery,
@@ -190,9 +173,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   );
 
   await opened;
-  const alarms = clocks ? runAlarms(clocks) : Promise.resolve();
   await condition(() => machine.outcome !== undefined && allHandlersFinished());
-  await alarms;
+  await alarms?.settle();
   await http.settle();
   await projector.flushed();
   return {
