@@ -78,6 +78,36 @@ export async function startTestEngine(): Promise<TestEngine> {
 /** The smallest file the material store accepts: a PDF (the type is sniffed from the bytes). */
 export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
+/** Uploads a file to an API as a clerk would (multipart); the upload's id. */
+export async function uploadMaterial(
+  url: string,
+  token: string,
+  bytes: Buffer = SAMPLE_PDF,
+  filename = 'scan.pdf',
+) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)]), filename);
+  return fetch(`${url}/api/materials`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+}
+
+/** One uploaded sample PDF per material id: material id -> upload id. */
+export async function uploadMaterials(
+  url: string,
+  token: string,
+  materialIds: string[],
+): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const id of materialIds)
+    ids[id] = (
+      (await (await uploadMaterial(url, token, SAMPLE_PDF, `${id}.pdf`)).json()) as { id: string }
+    ).id;
+  return ids;
+}
+
 export interface TestApi {
   engine: TestEngine;
   url: string;
@@ -151,13 +181,12 @@ export async function startTestApi(): Promise<TestApi> {
       };
     },
     async upload(bytes, filename = 'scan.pdf', token) {
-      const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(bytes)]), filename);
-      const response = await fetch(`${url}/api/materials`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token ?? credentials.find((c) => c.user === 'clerk')!.token}` },
-        body: form,
-      });
+      const response = await uploadMaterial(
+        url,
+        token ?? credentials.find((c) => c.user === 'clerk')!.token,
+        bytes,
+        filename,
+      );
       const text = await response.text();
       return {
         status: response.status,

@@ -22,7 +22,7 @@ import { publishCatalog } from '../services/system.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
-import { openTestDatabase, SAMPLE_PDF } from './helpers.ts';
+import { openTestDatabase, uploadMaterials } from './helpers.ts';
 
 const SECRETS = {
   TAX: 'tax-secret-0123456789abcdef',
@@ -101,17 +101,11 @@ beforeAll(async () => {
     publicUrl: url,
   });
   running = worker.run();
-  attach = {};
-  for (const m of integrated.materials) {
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(SAMPLE_PDF)]), `${m.id}.pdf`);
-    const res = await fetch(`${url}/api/materials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.clerk}` },
-      body: form,
-    });
-    attach[m.id] = ((await res.json()) as { id: string }).id;
-  }
+  attach = await uploadMaterials(
+    url,
+    tokens.clerk!,
+    integrated.materials.map((m) => m.id),
+  );
 });
 
 afterAll(async () => {

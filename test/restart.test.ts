@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { companyStartup } from '../processes/company-startup.ts';
 import { parallelApprovals, registrationApproval, SAMPLES } from '../processes/examples.ts';
 import { availablePort } from '../services/ports.ts';
-import { SAMPLE_PDF } from './helpers.ts';
+import { uploadMaterials } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'yjs-restart-'));
@@ -94,23 +95,11 @@ describe('npm start, stopped and started again mid-case', () => {
         body: (await r.json()) as Record<string, unknown> & { id?: string; status?: string },
       };
     };
-    const materials: Record<string, string> = {};
-    for (const m of [
-      'articles-of-association',
-      'representative-id',
-      'premises-proof',
-      'shareholder-resolution',
-      'bank-application',
-    ]) {
-      const form = new FormData();
-      form.append('file', new Blob([new Uint8Array(SAMPLE_PDF)]), `${m}.pdf`);
-      const r = await fetch(`${first.url}/api/materials`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${tokens.clerk}` },
-        body: form,
-      });
-      materials[m] = ((await r.json()) as { id: string }).id;
-    }
+    const materials = await uploadMaterials(
+      first.url,
+      tokens.clerk!,
+      companyStartup.materials.map((m) => m.id),
+    );
     const created = await call(first.url, 'POST', '/api/cases', tokens.clerk!, {
       processId: 'company-startup',
       application: SAMPLES['company-startup']!.application,

@@ -19,7 +19,7 @@ import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
-import { openTestDatabase, SAMPLE_PDF } from './helpers.ts';
+import { openTestDatabase, uploadMaterials } from './helpers.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 
 let env: TestWorkflowEnvironment;
@@ -73,20 +73,12 @@ async function call(method: string, path: string, token: string, body?: unknown)
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function materials(): Promise<Record<string, string>> {
-  const set: Record<string, string> = {};
-  for (const m of companyStartup.materials) {
-    const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(SAMPLE_PDF)]), `${m.id}.pdf`);
-    const res = await fetch(`${url}/api/materials`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${tokens.clerk}` },
-      body: form,
-    });
-    set[m.id] = ((await res.json()) as { id: string }).id;
-  }
-  return set;
-}
+const materials = () =>
+  uploadMaterials(
+    url,
+    tokens.clerk!,
+    companyStartup.materials.map((m) => m.id),
+  );
 
 /** Company start-up cut down to its registration step, under the given limits. */
 function quick(
