@@ -10,7 +10,7 @@ import { bareDecide, bareOpen } from './bare-workflow.ts';
 import { type Measured, pool } from './stats.ts';
 
 export interface DriverTask {
-  scenario: 'bare' | 'api';
+  scenario: 'bare' | 'api' | 'http';
   label: string;
   cases: number;
   concurrency: number;
@@ -58,7 +58,35 @@ async function uploadMaterials(): Promise<Record<string, string>> {
   return ids;
 }
 
-const materials = task.scenario === 'api' ? await uploadMaterials() : {};
+const materials = task.scenario === 'bare' ? {} : await uploadMaterials();
+
+async function caseStatus(id: string): Promise<string> {
+  const response = await fetch(`${task.url}/api/cases/${id}`, {
+    headers: { authorization: `Bearer ${task.tokens.manager}` },
+  });
+  return ((await response.json()) as { status: string }).status;
+}
+
+/** Tax and the bank decide in their own systems: the driver decides the rest and waits for the case. */
+async function httpCase(latencies: number[]): Promise<void> {
+  const { id } = await post('/api/cases', task.tokens.clerk!, {
+    processId: 'company-startup',
+    application: companyStartupApplication,
+    materials,
+  });
+  const decide = (step: string, dept: string, outputs: unknown) =>
+    timed(latencies, () =>
+      post(`/api/cases/${id}/steps/${step}/decision`, task.tokens[dept.toLowerCase()]!, {
+        outcome: 'approve',
+        opinion: '同意',
+        outputs,
+      }),
+    );
+  await decide('registration', 'SAMR', registrationApproval);
+  const byPeople = parallelApprovals.filter(([, dept]) => dept !== 'TAX' && dept !== 'BANK');
+  await Promise.all(byPeople.map(([step, dept, outputs]) => decide(step, dept, outputs)));
+  while ((await caseStatus(id!)) === 'running') await new Promise((r) => setTimeout(r, 20));
+}
 
 /** One company start-up case through the API: intake, registration, five parallel decisions. */
 async function apiCase(latencies: number[]): Promise<void> {
@@ -98,7 +126,7 @@ async function bareCase(latencies: number[]): Promise<void> {
   await Promise.all(parallelApprovals.map(([step]) => decide(step)));
 }
 
-const runCase = task.scenario === 'bare' ? bareCase : apiCase;
+const runCase = { bare: bareCase, api: apiCase, http: httpCase }[task.scenario];
 await pool(Math.min(5, task.cases), Math.min(5, task.concurrency), () => runCase([])); // warm-up
 const latencies: number[] = [];
 const t0 = performance.now();

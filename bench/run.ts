@@ -6,7 +6,7 @@
 //   BENCH_CASES (default 150)        cases per throughput scenario
 //   BENCH_CONCURRENCY (default 10)   cases in flight at once
 //   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenario
-//   BENCH_SCENARIOS (default bare,api)
+//   BENCH_SCENARIOS (default bare,api,http; 'http' = Tax and the bank on the department simulator)
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
+import type { Integrations } from '../activities/integrations.ts';
 import { buildApp } from '../api/app.ts';
 import { loadConfig } from '../api/config.ts';
 import { DefinitionStore } from '../db/definitions.ts';
@@ -21,6 +22,7 @@ import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { openConfiguredDatabase, publishCatalog } from '../services/system.ts';
 import { startEmbeddedTemporal } from '../services/temporal.ts';
+import { startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
 import type { DriverTask } from './driver.ts';
@@ -29,8 +31,12 @@ import { type Measured, printTable, row } from './stats.ts';
 const CASES = Number(process.env.BENCH_CASES ?? 150);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const SERIAL_CASES = Number(process.env.BENCH_SERIAL_CASES ?? 30);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api').split(',') as DriverTask['scenario'][];
-const LABELS = { bare: 'bare Temporal (baseline)', api: 'engine via API' };
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api,http').split(',') as DriverTask['scenario'][];
+const LABELS = {
+  bare: 'bare Temporal (baseline)',
+  api: 'engine via API',
+  http: 'engine, Tax+bank over HTTP',
+};
 
 const dataDir = mkdtempSync(join(tmpdir(), 'yjs-bench-'));
 const config = { ...loadConfig(), dataDir };
@@ -56,7 +62,6 @@ const bareWorker = await Worker.create({
   workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
   activities: bareActivities,
 });
-const workersDone = Promise.all([caseWorker.run(), bareWorker.run()]);
 const app = await buildApp({
   db: database.db,
   definitions,
@@ -65,6 +70,40 @@ const app = await buildApp({
   materials: new FsMaterialStore(join(dataDir, 'materials')),
 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
+
+// The 'http' scenario: Tax and the bank are departments' own systems (the simulator, deciding at once),
+// reached over signed HTTP by their own API and worker on another task queue.
+const simulator = await startSimulator({
+  departments: ['TAX', 'BANK'].map((code) => ({
+    code,
+    secret: `bench-secret-${code}-0123456789`,
+    delayMs: 0,
+  })),
+});
+const integrations: Integrations = Object.fromEntries(
+  ['TAX', 'BANK'].map((code) => [
+    code,
+    { baseUrl: simulator.url, secret: `bench-secret-${code}-0123456789` },
+  ]),
+);
+const httpApp = await buildApp({
+  db: database.db,
+  definitions,
+  client: temporal.client,
+  taskQueue: 'bench-http',
+  materials: new FsMaterialStore(join(dataDir, 'materials')),
+  integrations,
+});
+const httpUrl = await httpApp.listen({ port: 0, host: '127.0.0.1' });
+const httpWorker = await createCaseWorker({
+  connection: temporal.nativeConnection,
+  namespace: temporal.namespace,
+  taskQueue: 'bench-http',
+  db: database.db,
+  integrations,
+  publicUrl: httpUrl,
+});
+const workersDone = Promise.all([caseWorker.run(), bareWorker.run(), httpWorker.run()]);
 
 async function drive(
   scenario: DriverTask['scenario'],
@@ -76,7 +115,7 @@ async function drive(
     label: LABELS[scenario],
     cases,
     concurrency,
-    url,
+    url: scenario === 'http' ? httpUrl : url,
     tokens,
     temporalAddress: temporal.address,
     bareTaskQueue: 'bench-bare',
@@ -109,9 +148,12 @@ try {
   printTable(rows);
 } finally {
   await app.close();
+  await httpApp.close();
   caseWorker.shutdown();
   bareWorker.shutdown();
+  httpWorker.shutdown();
   await workersDone;
+  await simulator.stop();
   await temporal.stop();
   await database.close();
   rmSync(dataDir, { recursive: true, force: true });
