@@ -78,6 +78,28 @@ export async function startTestEngine(): Promise<TestEngine> {
 /** The smallest file the material store accepts: a PDF (the type is sniffed from the bytes). */
 export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
+/** A JSON request to an API over real HTTP, with an optional bearer token; the status and parsed body. */
+export async function callApi(
+  url: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ApiResponse> {
+  const response = await fetch(url + path, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
 /** Uploads a file to an API as a clerk would (multipart); the upload's id. */
 export async function uploadMaterial(
   url: string,
@@ -163,23 +185,7 @@ export async function startTestApi(): Promise<TestApi> {
     engine,
     url,
     tokens: Object.fromEntries(credentials.map((c) => [c.user, c.token])),
-    async call(method, path, token, body, headers = {}) {
-      const response = await fetch(url + path, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...headers,
-        },
-        ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-      });
-      const text = await response.text();
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
-    },
+    call: (method, path, token, body, headers = {}) => callApi(url, method, path, token, body, headers),
     async upload(bytes, filename = 'scan.pdf', token) {
       const response = await uploadMaterial(
         url,

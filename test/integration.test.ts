@@ -22,7 +22,7 @@ import { publishCatalog } from '../services/system.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
-import { openTestDatabase, uploadMaterials } from './helpers.ts';
+import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 
 const SECRETS = {
   TAX: 'tax-secret-0123456789abcdef',
@@ -118,25 +118,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(
+const call = (
   method: string,
   path: string,
   token: string | undefined,
   body?: unknown,
   headers: Record<string, string> = {},
-) {
-  const response = await fetch(url + path, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+) => callApi(url, method, path, token, body, headers);
 
 async function registeredCase(): Promise<string> {
   const created = await call('POST', '/api/cases', tokens.clerk, {

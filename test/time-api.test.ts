@@ -19,7 +19,7 @@ import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
-import { openTestDatabase, uploadMaterials } from './helpers.ts';
+import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 
 let env: TestWorkflowEnvironment;
@@ -63,15 +63,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = (method: string, path: string, token: string, body?: unknown) =>
+  callApi(url, method, path, token, body);
 
 const materials = () =>
   uploadMaterials(
