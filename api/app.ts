@@ -31,6 +31,13 @@ import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
 import { Problem } from './schemas.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Intake, for start-up work such as resuming cases stored but never started. */
+    intake: CaseIntake;
+  }
+}
+
 export interface BuildAppOptions {
   db: Db;
   definitions: DefinitionStore;
@@ -83,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     ready: options.ready ?? (async () => true),
   };
 
+  app.decorate('intake', deps.intake);
   registerErrorHandling(app);
   registerValidation(app);
   app.addSchema(Problem);

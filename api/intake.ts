@@ -9,7 +9,8 @@ import {
 } from '@temporalio/client';
 import type { Integrations } from '../activities/integrations.ts';
 import type { CalendarStore } from '../db/calendars.ts';
-import { type CaseRef, insertCase } from '../db/cases.ts';
+import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
+import type { Deficiency } from '../process/case-machine.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
@@ -125,9 +126,15 @@ export class CaseIntake {
     const snapshot = created
       ? definition
       : (await this.deps.definitions.get(row.processId, row.processVersion))!;
+    await this.startCase(row, snapshot, notApplicable, checked.deficiencies);
+    return { row, created };
+  }
+
+  /** The workflow input this deployment gives a stored case: adapters, calendar snapshot, warnings. */
+  private async startCase(row: CaseRef, definition: ProcessDefinition, notApplicable: string[], deficiencies: Deficiency[]) {
     const adapters: Record<string, AdapterKind> = {};
     const httpAttempts: Record<string, number> = {};
-    for (const step of snapshot.steps) {
+    for (const step of definition.steps) {
       const integration = this.deps.integrations[step.department];
       if (step.adapter !== 'worklist' || !integration) continue;
       adapters[step.id] = 'http';
@@ -136,15 +143,31 @@ export class CaseIntake {
     // The calendar goes into the workflow's input: a snapshot, so later changes never alter this case.
     const calendar = await this.deps.calendars.effective(this.deps.calendarRegion);
     if (!calendar) throw new Error(`no calendar for region ${this.deps.calendarRegion}`);
-    await this.start(row, snapshot, {
+    await this.start(row, definition, {
       notApplicable,
       adapters,
       httpAttempts,
-      deficiencies: checked.deficiencies,
+      deficiencies,
       calendar,
       warning: this.deps.warning,
     });
-    return { row, created };
+  }
+
+  /**
+   * Starts the workflows of stored cases that have none (the process stopped between storing a case and
+   * starting it, and the clerk did not retry). Everything the start needs is in the read model.
+   */
+  async resumeUnstarted(olderThanMs = 30_000): Promise<number> {
+    const rows = await unstartedCases(this.deps.db, new Date(Date.now() - olderThanMs));
+    for (const { kase, steps } of rows) {
+      const definition = (await this.deps.definitions.get(kase.processId, kase.processVersion))!;
+      const notApplicable = steps.filter((s) => s.status === 'not_applicable').map((s) => s.stepId);
+      const deficiencies = steps
+        .filter((s) => s.owed.length > 0 && s.owedBy)
+        .map((s) => ({ stepId: s.stepId, materials: s.owed, due: s.owedBy!.toISOString() }));
+      await this.startCase(kase, definition, notApplicable, deficiencies);
+    }
+    return rows.length;
   }
 
   /**

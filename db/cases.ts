@@ -1,5 +1,5 @@
 // Case repository: intake (with idempotency and human-readable case numbers) and the reads the API needs.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, notExists, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from './client.ts';
 import { caseEvents, caseSteps, cases } from './schema.ts';
 
@@ -140,6 +140,21 @@ export async function insertCase(
     : undefined;
   if (!existing) throw new Error('case insert conflicted but no case has that idempotency key');
   return { row: existing, created: false };
+}
+
+/** Running cases stored before `before` whose workflow never recorded an event (never started). */
+export async function unstartedCases(db: Db, before: Date): Promise<{ kase: CaseRef; steps: StepRow[] }[]> {
+  const rows = await db
+    .select(caseRefColumns)
+    .from(cases)
+    .where(
+      and(
+        eq(cases.status, 'running'),
+        lt(cases.submittedAt, before),
+        notExists(db.select({ one: sql`1` }).from(caseEvents).where(eq(caseEvents.caseId, cases.id))),
+      ),
+    );
+  return Promise.all(rows.map(async (kase) => ({ kase, steps: await listSteps(db, kase.id) })));
 }
 
 export async function findCase(db: Db, id: string): Promise<CaseRow | undefined> {

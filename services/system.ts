@@ -117,6 +117,9 @@ export async function startSystem({
     });
     const url = await app.listen({ port: config.port, host: config.host });
     stops.push(() => app.close());
+    // A case stored just before a crash, whose workflow never started, starts now.
+    const resumed = await app.intake.resumeUnstarted();
+    if (resumed > 0) app.log.warn({ resumed }, 'started the workflows of cases stored but never started');
     return { app, url, temporal, database, ...(worker ? { worker } : {}), stop };
   } catch (error) {
     await stop();

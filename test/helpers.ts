@@ -132,6 +132,7 @@ export async function uploadMaterials(
 
 export interface TestApi {
   engine: TestEngine;
+  app: import('../api/deps.ts').App;
   url: string;
   tokens: Record<string, string>;
   /** Uploads a file as the clerk (multipart, as a browser would). */
@@ -183,6 +184,7 @@ export async function startTestApi(): Promise<TestApi> {
   const materialSets = new Map<string, Record<string, string>>();
   const testApi: TestApi = {
     engine,
+    app,
     url,
     tokens: Object.fromEntries(credentials.map((c) => [c.user, c.token])),
     call: (method, path, token, body, headers = {}) => callApi(url, method, path, token, body, headers),

@@ -405,3 +405,39 @@ describe('definition versions', () => {
     expect(finished.steps.map((s: { stepId: string }) => s.stepId)).toContain('retiree-medical');
   });
 });
+
+describe('a case stored but never started', () => {
+  it('is started by resumeUnstarted, with its steps as stored (not applicable, owed materials)', async () => {
+    const { insertCase } = await import('../db/cases.ts');
+    const { restaurant } = await import('../processes/restaurant.ts');
+    const clerk = (await api.call('GET', '/api/me', api.tokens.clerk)).body.id;
+    const { row } = await insertCase(
+      api.engine.database.db,
+      {
+        id: crypto.randomUUID(),
+        caseNoPrefix: 'YJS',
+        processId: restaurant.id,
+        processVersion: restaurant.version,
+        application: { ...SAMPLES.restaurant!.application, floorArea: 120, wantsOutdoorSign: false },
+        submittedBy: clerk,
+        requestHash: 'stored-before-a-crash',
+        steps: restaurant.steps.map((s) => ({
+          stepId: s.id,
+          department: s.department,
+          title: s.title,
+          ...(s.id === 'fire-check' || s.id === 'signage' ? { status: 'not_applicable' as const } : {}),
+        })),
+      },
+      new Date(Date.now() - 60_000),
+    );
+    expect((await detail(row.id)).timeline).toEqual([]);
+    expect(await api.app.intake.resumeUnstarted()).toBeGreaterThanOrEqual(1);
+    const d = await detail(row.id);
+    expect(d.timeline.map((e: { type: string }) => e.type)).toContain('case.started');
+    const statuses = Object.fromEntries(
+      d.steps.map((s: { stepId: string; status: string }) => [s.stepId, s.status]),
+    );
+    expect(statuses['fire-check']).toBe('not_applicable');
+    expect(await api.app.intake.resumeUnstarted()).toBe(0);
+  });
+});
