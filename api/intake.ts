@@ -10,12 +10,12 @@ import {
 import type { Integrations } from '../activities/integrations.ts';
 import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
-import type { Deficiency } from '../process/case-machine.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
+import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
 import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
@@ -131,7 +131,12 @@ export class CaseIntake {
   }
 
   /** The workflow input this deployment gives a stored case: adapters, calendar snapshot, warnings. */
-  private async startCase(row: CaseRef, definition: ProcessDefinition, notApplicable: string[], deficiencies: Deficiency[]) {
+  private async startCase(
+    row: CaseRef,
+    definition: ProcessDefinition,
+    notApplicable: string[],
+    deficiencies: Deficiency[],
+  ) {
     const adapters: Record<string, AdapterKind> = {};
     const httpAttempts: Record<string, number> = {};
     for (const step of definition.steps) {
