@@ -162,11 +162,6 @@ export async function findCase(db: Db, id: string): Promise<CaseRow | undefined>
   return row;
 }
 
-export async function findCaseByNo(db: Db, caseNo: string): Promise<CaseRow | undefined> {
-  const [row] = await db.select().from(cases).where(eq(cases.caseNo, caseNo));
-  return row;
-}
-
 export async function listSteps(db: Db, caseId: string): Promise<StepRow[]> {
   return db.select().from(caseSteps).where(eq(caseSteps.caseId, caseId));
 }

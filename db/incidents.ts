@@ -55,7 +55,3 @@ export async function openIncidents(db: Db) {
     .where(isNull(incidents.resolvedAt))
     .orderBy(desc(incidents.lastAt));
 }
-
-export async function incidentsOf(db: Db, caseId: string) {
-  return db.select().from(incidents).where(eq(incidents.caseId, caseId)).orderBy(desc(incidents.lastAt));
-}

@@ -5,7 +5,6 @@ import type { Db } from './client.ts';
 import { apiTokens, users } from './schema.ts';
 
 export type Role = 'clerk' | 'department' | 'manager' | 'admin';
-export const ROLES: readonly Role[] = ['clerk', 'department', 'manager', 'admin'];
 
 export interface User {
   id: string;

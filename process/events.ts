@@ -27,12 +27,6 @@ export interface SupplementItem {
 }
 
 export type SpecialStageKind = 'site-inspection' | 'expert-review' | 'hearing' | 'public-notice';
-export const SPECIAL_STAGE_KINDS: readonly SpecialStageKind[] = [
-  'site-inspection',
-  'expert-review',
-  'hearing',
-  'public-notice',
-];
 
 /** Deadlines computed when a step's clock (re)starts, as ISO instants; absent when the step has no limit. */
 export interface StepDeadlines {

@@ -3,11 +3,9 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../process/calendar.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
-import type { Actor, Decision, DecisionOutcome, OutputValue } from '../process/decision.ts';
+import type { Actor, DecisionOutcome, OutputValue } from '../process/decision.ts';
 import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
 import type { SpecialStageKind } from '../process/events.ts';
-
-export const CASE_TASK_QUEUE_DEFAULT = 'cases';
 
 export interface CaseInput {
   caseId: string;
@@ -126,5 +124,3 @@ export const materialsUpdate = defineUpdate<CaseChange, [MaterialsArgs]>('provid
 /** A manager retries the dispatch of a step whose adapter raised an incident. */
 export const redispatchUpdate = defineUpdate<CaseChange, [RedispatchArgs]>('redispatch');
 export const stateQuery = defineQuery<CaseState>('state');
-
-export type { Decision };

@@ -2,7 +2,6 @@
 // announces them each November, and regional additions (a city's local days off). New cases use the new
 // calendar; running ones keep the snapshot they started with.
 import { Type } from 'typebox';
-import { NATIONAL } from '../../db/calendars.ts';
 import {
   CalendarRangeError,
   type CalendarYear,
@@ -187,5 +186,3 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
     },
   );
 }
-
-export { NATIONAL };
