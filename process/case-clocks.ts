@@ -62,12 +62,13 @@ export class CaseClocks {
     const resumed: ClockSpan = { ...span, pauses: span.pauses.map((p) => ({ ...p, to: p.to ?? now })) };
     for (const [kind, limit] of Object.entries(this.limitsOf(stepId)) as [ClockKind, TimeLimit][]) {
       try {
-        const deadline = deadlineOf(this.calendar, resumed, limit);
+        const { deadline, yellowAt } = this.instantsOf(
+          resumed,
+          limit,
+          kind === 'promised' ? this.warning : {},
+        );
         if (deadline !== undefined) result[kind] = new Date(deadline).toISOString();
-        if (kind === 'promised') {
-          const { yellowAt } = clockState(this.calendar, resumed, limit, now, this.warning);
-          if (yellowAt !== undefined) result.yellowAt = new Date(yellowAt).toISOString();
-        }
+        if (kind === 'promised' && yellowAt !== undefined) result.yellowAt = new Date(yellowAt).toISOString();
       } catch (error) {
         // A deadline past the last published calendar year is unknown, and says so rather than guess.
         if (!(error instanceof CalendarRangeError)) throw error;
@@ -89,22 +90,25 @@ export class CaseClocks {
     }
   }
 
-  /** Deadline and yellow instant of a running clock, memoised by its span (they change only with it). */
-  private readonly instants = new Map<string, { signature: string; deadline?: number; yellowAt?: number }>();
+  /** Deadline and yellow instant per clock, memoised by its span (they change only with it). */
+  private readonly instants = new Map<
+    string,
+    { signature: string; deadline: number | undefined; yellowAt: number | undefined }
+  >();
 
-  private instantsOf(key: string, span: ClockSpan, limit: TimeLimit, warning: ClockWarning) {
+  /** Deadline and yellow instant of a clock whose pauses are all closed: one computation for both. */
+  private instantsOf(span: ClockSpan, limit: TimeLimit, warning: ClockWarning) {
+    // Read the span as of its last known change, so every (closed) pause counts.
+    const asOf = Math.max(span.startedAt, ...span.pauses.map((p) => p.to ?? p.from));
+    const { deadline, yellowAt } = clockState(this.calendar, span, limit, asOf, warning);
+    return { deadline, yellowAt };
+  }
+
+  private memoisedInstantsOf(key: string, span: ClockSpan, limit: TimeLimit, warning: ClockWarning) {
     const signature = JSON.stringify([span.startedAt, span.pauses]);
     const memo = this.instants.get(key);
     if (memo?.signature === signature) return memo;
-    const deadline = deadlineOf(this.calendar, span, limit);
-    // Read the span as of its last known change, so every (closed) pause counts.
-    const asOf = Math.max(span.startedAt, ...span.pauses.map((p) => p.to ?? p.from));
-    const { yellowAt } = clockState(this.calendar, span, limit, asOf, warning);
-    const fresh = {
-      signature,
-      ...(deadline !== undefined ? { deadline } : {}),
-      ...(yellowAt !== undefined ? { yellowAt } : {}),
-    };
+    const fresh = { signature, ...this.instantsOf(span, limit, warning) };
     this.instants.set(key, fresh);
     return fresh;
   }
@@ -131,7 +135,7 @@ export class CaseClocks {
       const key = `${stepId ?? 'case'}/${clock}`;
       if (this.fired.has(`${key}/red`)) return;
       try {
-        const { deadline, yellowAt } = this.instantsOf(key, span, limit, warning);
+        const { deadline, yellowAt } = this.memoisedInstantsOf(key, span, limit, warning);
         const base = { ...(stepId !== undefined ? { stepId } : {}), clock };
         if (deadline === undefined) return;
         if (deadline > now && !this.fired.has(`${key}/yellow`) && yellowAt !== undefined) {
