@@ -8,18 +8,13 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
-  proxyLocalActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import type { ClockAlarm } from '../process/case-clocks.ts';
 import type { CaseMachine, Effects } from '../process/case-machine.ts';
 import { stepById } from '../process/definition.ts';
+import { decideByRules } from './local-activities.ts';
 import type { CaseInput } from './messages.ts';
-
-const { decideByRules } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
 
 // Notifications leave the system (a webhook): an ordinary activity, retried for a while, then given up
 // on (the warning itself is in the case's timeline either way).

@@ -93,16 +93,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     );
   }
 
-  setHandler(
-    stateQuery,
-    (): CaseState => ({
-      caseId: input.caseId,
-      status: machine.status,
-      steps: machine.statuses(),
-      data: { ...machine.data },
-      seq: machine.seq,
-    }),
-  );
+  const state = (): CaseState => ({
+    caseId: input.caseId,
+    status: machine.status,
+    steps: machine.statuses(),
+    data: { ...machine.data },
+    seq: machine.seq,
+  });
+  setHandler(stateQuery, state);
 
   setHandler(intakeUpdate, async (): Promise<IntakeResult> => ({ ...(await opened), dispatched: released }));
 
@@ -177,13 +175,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   await alarms?.settle();
   await http.settle();
   await projector.flushed();
-  return {
-    caseId: input.caseId,
-    status: machine.status,
-    steps: machine.statuses(),
-    data: machine.data,
-    seq: machine.seq,
-  };
+  return state();
 }
 
 /** Turns a machine problem into the Update failure the API maps to an HTTP status (type = problem code). */

@@ -2,15 +2,8 @@
 // (the audit chain links each event to the one before) while several Updates may be in flight: each batch
 // waits for the batches queued before it. Each batch extends the hash chain from the previous batch's last
 // hash, a local activity result, so replay sees the same value without reading the database.
-import { proxyLocalActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
 import type { CaseEvent } from '../process/events.ts';
-
-const { projectCase } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  // Our own database: keep trying (a projection must never be dropped), backing off to 10 s.
-  retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+import { projectCase } from './local-activities.ts';
 
 export class Projector {
   private tail: Promise<void> = Promise.resolve();
