@@ -10,7 +10,7 @@ import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
-import { CaseActions } from './decisions.ts';
+import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -84,7 +84,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendarRegion,
       warning,
     }),
-    decisions: new CaseActions(options.db, options.definitions, options.client),
+    actions: new CaseActions(options.db, options.definitions, options.client),
     materials: options.materials,
     materialMaxBytes: options.materialMaxBytes ?? 10 * 1024 * 1024,
     ready: options.ready ?? (async () => true),

@@ -14,7 +14,7 @@ import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
-import type { CaseActions } from './decisions.ts';
+import type { CaseActions } from './case-actions.ts';
 import type { CaseIntake } from './intake.ts';
 
 export type App = FastifyInstance<
@@ -30,7 +30,7 @@ export interface AppDeps {
   definitions: DefinitionStore;
   client: Client;
   intake: CaseIntake;
-  decisions: CaseActions;
+  actions: CaseActions;
   materials: MaterialStore;
   calendars: CalendarStore;
   calendarRegion: string;

@@ -10,7 +10,7 @@ import { headerValue, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../a
 import { findStep } from '../../db/cases.ts';
 import { decideUpdate } from '../../workflows/messages.ts';
 import { createAjv } from '../ajv.ts';
-import { problemFor } from '../decisions.ts';
+import { problemFor } from '../case-actions.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { conflict, invalid, notFound, Problem } from '../problem.ts';
 import { problems } from '../schemas.ts';
@@ -107,7 +107,7 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
             { field: 'body.taskId', message: 'is not the task this step was sent as' },
           ]);
         }
-        const facts = await deps.decisions.caseFacts(callback.caseId);
+        const facts = await deps.actions.caseFacts(callback.caseId);
         const step = facts.definition.steps.find((s) => s.id === callback.stepId);
         if (!step) throw notFound('step', `Case ${facts.caseNo} has no step '${callback.stepId}'.`);
         if (step.department !== department) {
@@ -135,7 +135,7 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
           );
         }
         try {
-          const result = await deps.decisions.send(facts, decideUpdate, {
+          const result = await deps.actions.send(facts, decideUpdate, {
             stepId: callback.stepId,
             outcome: callback.outcome,
             ...(callback.outputs ? { outputs: callback.outputs } : {}),

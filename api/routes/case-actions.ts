@@ -28,7 +28,7 @@ import {
 } from '../schemas.ts';
 
 export function caseActionRoutes(app: App, deps: AppDeps): void {
-  const actions = deps.decisions;
+  const actions = deps.actions;
   const refs = async (
     userId: string,
     facts: { definition: Parameters<typeof checkMaterialRefs>[0] },

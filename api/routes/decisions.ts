@@ -20,6 +20,6 @@ export function decisionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) =>
-      deps.decisions.decide(currentUser(request), request.params.id, request.params.stepId, request.body),
+      deps.actions.decide(currentUser(request), request.params.id, request.params.stepId, request.body),
   );
 }

@@ -5,7 +5,6 @@ import multipart from '@fastify/multipart';
 import { fileTypeFromBuffer } from 'file-type';
 import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
-import { findCase } from '../../db/cases.ts';
 import { caseMaterialsOf, insertUpload, latestMaterial } from '../../db/materials.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
@@ -158,11 +157,9 @@ export async function materialRoutes(app: App, deps: AppDeps): Promise<void> {
 
 /** null = every material; otherwise the ones the user's department's steps declare. */
 async function visibleMaterials(deps: AppDeps, user: ReturnType<typeof currentUser>, caseId: string) {
-  const row = await findCase(deps.db, caseId);
-  if (!row) throw notFound('case', `There is no case ${caseId}.`);
+  const facts = await deps.actions.caseFacts(caseId);
   if (user.role !== 'department') return null;
-  const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
-  const own = departmentSteps(definition, user.department ?? '');
-  if (own.length === 0) throw forbidden(`Department ${user.department} has no step in case ${row.caseNo}.`);
+  const own = departmentSteps(facts.definition, user.department ?? '');
+  if (own.length === 0) throw forbidden(`Department ${user.department} has no step in case ${facts.caseNo}.`);
   return new Set(own.flatMap((s) => s.materials));
 }

@@ -1,4 +1,4 @@
-// Everything staff do to a running case goes through its workflow as a Temporal Update: a department's
+// CaseActions: everything staff do to a running case goes through its workflow as a Temporal Update: a department's
 // decision, a special stage, the clerk's supplement, attached materials, a withdrawal, a manager's retry.
 // Identity, department and content are checked here against the definition, so most mistakes cost no
 // server round trip; the Update's validator is the authority on the case's state. Each answers once the
