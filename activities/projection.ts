@@ -68,6 +68,11 @@ function deadlines(e: { promised?: string; statutory?: string; yellowAt?: string
   };
 }
 
+/** What every ending of a step records: its opinion, by whom, when; an open incident no longer matters. */
+function decided(e: { opinion: string; actor: string; at: string }) {
+  return { opinion: e.opinion, decided_by: e.actor, decided_at: e.at, incident: null };
+}
+
 /** Folds a batch into one change per step row (later events win, column by column) and one for the case. */
 export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: CaseChange } {
   const steps = new Map<string, StepChange>();
@@ -97,26 +102,12 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
         });
         break;
       case 'step.approved':
-        set(e.stepId, e.at, {
-          status: 'approved',
-          outputs: e.outputs,
-          opinion: e.opinion,
-          decided_by: e.actor,
-          decided_at: e.at,
-          incident: null,
-        });
+        set(e.stepId, e.at, { status: 'approved', outputs: e.outputs, ...decided(e) });
         for (const [name, value] of Object.entries(e.outputs))
           kase.data[name] = { value, stepId: e.stepId, at: e.at };
         break;
       case 'step.denied':
-        set(e.stepId, e.at, {
-          status: 'denied',
-          opinion: e.opinion,
-          reasons: e.reasons,
-          decided_by: e.actor,
-          decided_at: e.at,
-          incident: null,
-        });
+        set(e.stepId, e.at, { status: 'denied', reasons: e.reasons, ...decided(e) });
         break;
       case 'step.supplement_requested':
         set(e.stepId, e.at, {
@@ -143,12 +134,7 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
         set(e.stepId, e.at, { status: 'cancelled' });
         break;
       case 'step.terminated':
-        set(e.stepId, e.at, {
-          status: 'terminated',
-          opinion: e.opinion,
-          decided_by: e.actor,
-          decided_at: e.at,
-        });
+        set(e.stepId, e.at, { status: 'terminated', ...decided(e) });
         break;
       case 'step.deficiency_resolved':
         set(e.stepId, e.at, { owed: e.remaining });

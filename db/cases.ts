@@ -1,5 +1,6 @@
 // Case repository: intake (with idempotency and human-readable case numbers) and the reads the API needs.
 import { and, asc, eq, lt, notExists, sql } from 'drizzle-orm';
+import { CHINA_OFFSET_MINUTES } from '../process/calendar.ts';
 import { type Db, rowsOf } from './client.ts';
 import { caseEvents, caseSteps, cases } from './schema.ts';
 
@@ -8,7 +9,7 @@ export type StepRow = typeof caseSteps.$inferSelect;
 export type EventRow = typeof caseEvents.$inferSelect;
 
 /** Case numbers are dated in China time, so the number matches the day printed on the receipt. */
-const CHINA_OFFSET_MS = 8 * 3600_000;
+const CHINA_OFFSET_MS = CHINA_OFFSET_MINUTES * 60_000;
 
 export function caseDay(at: Date): string {
   return new Date(at.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
