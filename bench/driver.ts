@@ -5,7 +5,12 @@
 //   BENCH_DRIVER=<json: {scenario, cases, concurrency, url, tokens, temporalAddress}>
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { companyStartup } from '../processes/company-startup.ts';
-import { companyStartupApplication, parallelApprovals, registrationApproval } from '../processes/examples.ts';
+import {
+  companyStartupApplication,
+  parallelApprovals,
+  registrationApproval,
+  SAMPLE_SCAN,
+} from '../processes/examples.ts';
 import { bareDecide, bareOpen } from './bare-workflow.ts';
 import { type Measured, pool } from './stats.ts';
 
@@ -40,14 +45,12 @@ async function post(path: string, token: string, body: unknown): Promise<{ id?: 
   return json;
 }
 
-const SCAN = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
-
 /** One upload per material, made once and attached to every case (as one clerk's scans might be). */
 async function uploadMaterials(): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
   for (const material of companyStartup.materials) {
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(SCAN)]), `${material.id}.pdf`);
+    form.append('file', new Blob([new Uint8Array(SAMPLE_SCAN)]), `${material.id}.pdf`);
     const response = await fetch(`${task.url}/api/materials`, {
       method: 'POST',
       headers: { authorization: `Bearer ${task.tokens.clerk}` },

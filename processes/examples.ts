@@ -313,3 +313,6 @@ export const SAMPLES: Record<string, ProcessSample> = {
   retirement: { application: retirementApplication, approvals: retirementApprovals },
   'after-death': { application: afterDeathApplication, approvals: afterDeathApprovals },
 };
+
+/** The smallest file the material store accepts: a PDF (the type is read from the bytes). */
+export const SAMPLE_SCAN = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');

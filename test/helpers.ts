@@ -4,8 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../db/client.ts';
+import { SAMPLE_SCAN } from '../processes/examples.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
+
+/** A sample material for uploads in tests (a tiny PDF). */
+export const SAMPLE_PDF = SAMPLE_SCAN;
 
 export async function openTestDatabase(): Promise<Database> {
   const admin = process.env.TEST_DATABASE_URL;
@@ -74,9 +78,6 @@ export async function startTestEngine(): Promise<TestEngine> {
   };
   return engine;
 }
-
-/** The smallest file the material store accepts: a PDF (the type is sniffed from the bytes). */
-export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
 /** A JSON request to an API over real HTTP, with an optional bearer token; the status and parsed body. */
 export async function callApi(
