@@ -48,8 +48,18 @@ const CalendarView = Type.Object({
   ),
 });
 
-const asFieldErrors = (problems: { path: string; message: string }[]): FieldError[] =>
-  problems.map((p) => ({ field: p.path || 'calendar', message: p.message }));
+/** Every problem of a calendar at once, as a 400. */
+function refuseInvalid(calendar: WorkingCalendar): void {
+  const found = validateCalendar(calendar);
+  if (found.length === 0) return;
+  const errors: FieldError[] = found.map((p) => ({ field: p.path || 'calendar', message: p.message }));
+  throw invalid(
+    'invalid-calendar',
+    'Invalid calendar',
+    `The calendar has ${found.length} problem(s).`,
+    errors,
+  );
+}
 
 export function calendarRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -131,15 +141,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
           [{ field: 'body.year', message: `publish ${year} for ${stored.extends} first` }],
         );
       }
-      const found = validateCalendar(effective);
-      if (found.length > 0) {
-        throw invalid(
-          'invalid-calendar',
-          'Invalid calendar',
-          `The calendar has ${found.length} problem(s).`,
-          asFieldErrors(found),
-        );
-      }
+      refuseInvalid(effective);
       await deps.calendars.putYear(region, year, days);
       return (await deps.calendars.effective(region))!;
     },
@@ -172,15 +174,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
         ...(officeHours ? { officeHours } : {}),
       };
       const merged = mergeCalendars((await deps.calendars.effective(base))!, local);
-      const found = validateCalendar(merged);
-      if (found.length > 0) {
-        throw invalid(
-          'invalid-calendar',
-          'Invalid calendar',
-          `The calendar has ${found.length} problem(s).`,
-          asFieldErrors(found),
-        );
-      }
+      refuseInvalid(merged);
       await deps.calendars.createRegion(local);
       return reply.status(201).send((await deps.calendars.effective(region))!);
     },

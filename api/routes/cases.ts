@@ -3,12 +3,13 @@ import { and, desc, eq, exists, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../db/access-log.ts';
 import { verifyChain } from '../../db/audit.ts';
-import { caseTimeline, findCase, listSteps } from '../../db/cases.ts';
+import { caseTimeline, listSteps } from '../../db/cases.ts';
 import { caseSteps, cases } from '../../db/schema.ts';
 import { caseClock, stepClocks } from '../clock-view.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
-import { forbidden, notFound } from '../problem.ts';
+import { forbidden } from '../problem.ts';
+import { requireCase } from '../require-case.ts';
 import {
   CaseCreated,
   CaseDetail,
@@ -118,8 +119,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const user = currentUser(request);
-      const row = await findCase(deps.db, request.params.id);
-      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const row = await requireCase(deps.db, request.params.id);
       const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
       if (user.role === 'department' && departmentSteps(definition, user.department ?? '').length === 0) {
         throw forbidden(`Department ${user.department} has no step in case ${row.caseNo}.`);
@@ -169,8 +169,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const row = await findCase(deps.db, request.params.id);
-      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const row = await requireCase(deps.db, request.params.id);
       return verifyChain(deps.db, row.id);
     },
   );
@@ -199,8 +198,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const row = await findCase(deps.db, request.params.id);
-      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const row = await requireCase(deps.db, request.params.id);
       return (await accessesOf(deps.db, row.id)).map((a) => ({ ...a, at: a.at.toISOString() }));
     },
   );

@@ -2,11 +2,11 @@
 // over (at the window, by post, electronically).
 import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
-import { findCase } from '../../db/cases.ts';
 import { type DeliveryRow, findDelivery, handOver } from '../../db/deliveries.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
-import { conflict, notFound } from '../problem.ts';
+import { conflict } from '../problem.ts';
+import { requireCase } from '../require-case.ts';
 import { CaseParams, DeliveryBody, problems } from '../schemas.ts';
 
 const Delivery = Type.Object({
@@ -46,8 +46,7 @@ export function deliveryRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const row = await findCase(deps.db, request.params.id);
-      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const row = await requireCase(deps.db, request.params.id);
       const delivery = await findDelivery(deps.db, row.id);
       if (!delivery)
         throw conflict('case-running', 'Case still running', `Case ${row.caseNo} is ${row.status}.`);
@@ -69,8 +68,7 @@ export function deliveryRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const row = await findCase(deps.db, request.params.id);
-      if (!row) throw notFound('case', `There is no case ${request.params.id}.`);
+      const row = await requireCase(deps.db, request.params.id);
       const existing = await findDelivery(deps.db, row.id);
       if (!existing)
         throw conflict('case-running', 'Case still running', `Case ${row.caseNo} is ${row.status}.`);
