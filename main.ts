@@ -3,7 +3,7 @@
 // department simulator playing Tax's and the bank's own systems (unless DEPARTMENTS_CONFIG names real ones).
 import { mkdirSync } from 'node:fs';
 import { loadIntegrations } from './activities/integrations.ts';
-import { loadConfig } from './api/config.ts';
+import { loadConfig } from './config.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
 import { ensureDemoUsers } from './services/demo-users.ts';
 import { startSystem, stopOnSignals } from './services/system.ts';

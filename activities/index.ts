@@ -1,5 +1,6 @@
 // All activities, built from their dependencies so the worker and tests inject real ones
 // (samples-typescript: activities-dependency-injection).
+import { DEFAULTS } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { createDepartmentHttp } from './department-http.ts';
 import type { Integrations } from './integrations.ts';
@@ -22,7 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     projectCase: createProjection(deps.db),
     decideByRules: createRules(deps.db),
     notify: (n: Notification, idempotencyKey: string) => notifier.notify(n, idempotencyKey),
-    ...createDepartmentHttp(deps.db, deps.integrations ?? {}, deps.publicUrl ?? 'http://127.0.0.1:3000'),
+    ...createDepartmentHttp(deps.db, deps.integrations ?? {}, deps.publicUrl ?? DEFAULTS.publicUrl),
   };
 }
 

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { Integrations } from '../activities/integrations.ts';
+import { DEFAULTS } from '../config.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
@@ -64,8 +65,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   const calendars = new CalendarStore(options.db);
   await calendars.seed();
-  const calendarRegion = options.calendarRegion ?? 'CN';
-  const warning = options.warning ?? { fraction: 0.2 };
+  const calendarRegion = options.calendarRegion ?? DEFAULTS.calendarRegion;
+  const warning = options.warning ?? DEFAULTS.warning;
   const deps: AppDeps = {
     calendars,
     calendarRegion,
@@ -78,7 +79,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       definitions: options.definitions,
       client: options.client,
       taskQueue: options.taskQueue,
-      caseNoPrefix: options.caseNoPrefix ?? 'YJS',
+      caseNoPrefix: options.caseNoPrefix ?? DEFAULTS.caseNoPrefix,
       integrations: options.integrations ?? {},
       calendars,
       calendarRegion,
@@ -86,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     }),
     actions: new CaseActions(options.db, options.definitions, options.client),
     materials: options.materials,
-    materialMaxBytes: options.materialMaxBytes ?? 10 * 1024 * 1024,
+    materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),
   };
 

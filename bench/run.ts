@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Worker } from '@temporalio/worker';
 import type { Integrations } from '../activities/integrations.ts';
 import { buildApp } from '../api/app.ts';
-import { loadConfig } from '../api/config.ts';
+import { loadConfig } from '../config.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';

@@ -1,7 +1,7 @@
 // Bootstraps the first administrator of a deployment (DATABASE_URL, or the embedded PGlite in DATA_DIR):
 //   npm run create-admin -- <username>
 // Prints a token once; further users and tokens are made through the API (/api/users).
-import { loadConfig } from '../api/config.ts';
+import { loadConfig } from '../config.ts';
 import { createUser, findUserByName, issueToken } from '../db/users.ts';
 import { openConfiguredDatabase } from '../services/system.ts';
 

@@ -6,8 +6,8 @@ import type { FastifyServerOptions } from 'fastify';
 import { type Integrations, loadIntegrations } from '../activities/integrations.ts';
 import { createNotifier } from '../activities/notifier.ts';
 import { buildApp } from '../api/app.ts';
-import { type Config, warningOf } from '../api/config.ts';
 import type { App } from '../api/deps.ts';
+import { type Config, DEFAULTS } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
@@ -31,8 +31,8 @@ export async function openTemporal(config: Config): Promise<TemporalServices> {
   if (config.temporalAddress) return connectTemporal(config.temporalAddress, config.temporalNamespace);
   return startEmbeddedTemporal({
     dbFilename: join(config.dataDir, 'temporal.sqlite'),
-    port: await availablePort(config.temporalPort ?? 7233),
-    uiPort: await availablePort(config.temporalUiPort ?? 8233),
+    port: await availablePort(config.temporalPort ?? DEFAULTS.temporalPort),
+    uiPort: await availablePort(config.temporalUiPort ?? DEFAULTS.temporalUiPort),
   });
 }
 
@@ -107,7 +107,7 @@ export async function startSystem({
       materials: new FsMaterialStore(config.materialsDir),
       calendarRegion: config.calendarRegion,
       integrations,
-      warning: warningOf(config),
+      warning: config.warning,
       materialMaxBytes: config.materialMaxBytes,
       logger: logger ?? false,
       ready: async () => {

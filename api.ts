@@ -1,17 +1,16 @@
 // The API as its own process, for the distributed topology (no worker in it unless WITH_WORKER=1).
-import { startSystem, stopOnSignals } from '../services/system.ts';
+
 import { loadConfig } from './config.ts';
+import { startSystem, stopOnSignals } from './services/system.ts';
 
 const config = loadConfig();
 if (!config.temporalAddress || !config.databaseUrl) {
-  console.error(
-    'api/server.ts needs TEMPORAL_ADDRESS and DATABASE_URL (for everything in one process: npm start).',
-  );
+  console.error('api.ts needs TEMPORAL_ADDRESS and DATABASE_URL (for everything in one process: npm start).');
   process.exit(2);
 }
 const system = await startSystem({
   config,
-  withWorker: process.env.WITH_WORKER === '1',
+  withWorker: config.withWorker,
   logger: { level: config.logLevel },
 });
 stopOnSignals(system.stop);

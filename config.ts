@@ -1,0 +1,159 @@
+// Configuration: the environment, validated once against one schema (env-schema), and every default of the
+// engine in one place. Every setting has a default that suits the embedded mode (`npm start`); the
+// distributed topology sets DATABASE_URL and TEMPORAL_ADDRESS. Nothing of the engine is imported here.
+import { resolve } from 'node:path';
+import envSchema from 'env-schema';
+import { type Static, Type } from 'typebox';
+
+/** The engine's defaults, also used by code built without a Config (tests, the bench). */
+export const DEFAULTS = {
+  port: 3000,
+  host: '127.0.0.1',
+  dataDir: './data',
+  temporalNamespace: 'default',
+  temporalPort: 7233,
+  temporalUiPort: 8233,
+  taskQueue: 'cases',
+  caseNoPrefix: 'YJS',
+  logLevel: 'info',
+  materialMaxBytes: 10 * 1024 * 1024,
+  calendarRegion: 'CN',
+  /** A promised clock turns yellow when 20% of its limit is left, unless configured otherwise. */
+  warning: { fraction: 0.2 } as ClockWarningConfig,
+  simulatorPort: 4100,
+  /** Where department systems send callbacks when PUBLIC_URL is not set (the embedded API). */
+  publicUrl: 'http://127.0.0.1:3000',
+} as const;
+
+export interface ClockWarningConfig {
+  fraction?: number;
+  workingDays?: number;
+}
+
+const Port = (description: string, fallback?: number) =>
+  Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    description,
+    ...(fallback !== undefined ? { default: fallback } : {}),
+  });
+const Text = (description: string, fallback?: string) =>
+  Type.String({ description, ...(fallback !== undefined ? { default: fallback } : {}) });
+
+/** Every environment variable the engine reads. */
+export const EnvSchema = Type.Object({
+  PORT: Port('API port', DEFAULTS.port),
+  HOST: Text('API bind address', DEFAULTS.host),
+  DATA_DIR: Text(
+    'where the embedded mode keeps PGlite, the Temporal dev server and materials',
+    DEFAULTS.dataDir,
+  ),
+  MATERIALS_DIR: Type.Optional(Text('where uploaded materials are stored (content-addressed)')),
+  MATERIAL_MAX_BYTES: Type.Integer({ minimum: 1, default: DEFAULTS.materialMaxBytes }),
+  CALENDAR_REGION: Text(
+    'calendar region deadlines are counted in (CN, or e.g. CN-ZJ-HZ)',
+    DEFAULTS.calendarRegion,
+  ),
+  WARNING_FRACTION: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+  WARNING_WORKING_DAYS: Type.Optional(Type.Number({ minimum: 0, maximum: 30 })),
+  NOTIFY_WEBHOOK_URL: Type.Optional(Text('where clock warnings are sent (signed JSON); unset: the log')),
+  NOTIFY_WEBHOOK_SECRET: Type.Optional(Text('HMAC secret of the warning webhook')),
+  DEPARTMENTS_CONFIG: Type.Optional(Text('departments reached over HTTP: a JSON file or JSON')),
+  PUBLIC_URL: Type.Optional(Text('how department systems reach this engine for callbacks')),
+  DEMO_SIMULATOR: Text('0 turns off the simulated Tax and bank systems of the embedded mode', '1'),
+  SIMULATOR_PORT: Port('port of the embedded department simulator', DEFAULTS.simulatorPort),
+  WITH_WORKER: Text('1 runs a case worker inside the API process (api.ts)', '0'),
+  DATABASE_URL: Type.Optional(Text('postgres://…; unset: embedded PGlite under DATA_DIR')),
+  TEMPORAL_ADDRESS: Type.Optional(Text('host:port of a Temporal server; unset: an embedded dev server')),
+  TEMPORAL_NAMESPACE: Text('Temporal namespace', DEFAULTS.temporalNamespace),
+  TEMPORAL_PORT: Type.Optional(Port('port of the embedded Temporal dev server')),
+  TEMPORAL_UI_PORT: Type.Optional(Port('port of the embedded Temporal UI')),
+  TASK_QUEUE: Text('Temporal task queue of the case worker', DEFAULTS.taskQueue),
+  CASE_NO_PREFIX: Text('prefix of case numbers, e.g. YJS-20261128-000001', DEFAULTS.caseNoPrefix),
+  LOG_LEVEL: Type.String({
+    enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: DEFAULTS.logLevel,
+  }),
+});
+export type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://…; absent means embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** host:port of a Temporal server; absent means start an embedded dev server. */
+  temporalAddress?: string;
+  temporalNamespace: string;
+  temporalPort?: number;
+  temporalUiPort?: number;
+  taskQueue: string;
+  /** Prefix of human-readable case numbers, e.g. YJS-20261128-000001. */
+  caseNoPrefix: string;
+  logLevel: string;
+  /** Where uploaded materials are stored (content-addressed). */
+  materialsDir: string;
+  /** Largest material accepted, in bytes. */
+  materialMaxBytes: number;
+  /** Calendar region deadlines are counted in (e.g. CN, or CN-ZJ-HZ once created). */
+  calendarRegion: string;
+  /** When a promised clock turns yellow: a share of its limit left, or working days left. */
+  warning: ClockWarningConfig;
+  /** Where clock warnings are sent (signed JSON); unset means the log. */
+  notifyWebhookUrl?: string;
+  notifyWebhookSecret?: string;
+  /** Departments reached over HTTP: a JSON file or JSON (see departments/integrations.ts). */
+  departmentsConfig?: string;
+  /** How department systems reach this engine for callbacks; default http://HOST:PORT. */
+  publicUrl?: string;
+  /** Embedded mode without DEPARTMENTS_CONFIG: simulate Tax and the bank as HTTP-integrated systems. */
+  demoSimulator: boolean;
+  simulatorPort: number;
+  /** api.ts only: also run a case worker in the API process. */
+  withWorker: boolean;
+}
+
+/** Validates the environment (every problem at once, naming the variable) and derives the configuration. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty variables count as unset, as shells and compose files often leave them.
+  const data = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  let e: Env;
+  try {
+    e = envSchema<Env>({ schema: EnvSchema, data, env: false, dotenv: false });
+  } catch (error) {
+    throw new Error(`Invalid configuration: ${(error as Error).message}`);
+  }
+  const dataDir = resolve(e.DATA_DIR);
+  const warning: ClockWarningConfig =
+    e.WARNING_FRACTION === undefined && e.WARNING_WORKING_DAYS === undefined
+      ? { ...DEFAULTS.warning }
+      : {
+          ...(e.WARNING_FRACTION !== undefined ? { fraction: e.WARNING_FRACTION } : {}),
+          ...(e.WARNING_WORKING_DAYS !== undefined ? { workingDays: e.WARNING_WORKING_DAYS } : {}),
+        };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    materialsDir: resolve(e.MATERIALS_DIR ?? `${dataDir}/materials`),
+    materialMaxBytes: e.MATERIAL_MAX_BYTES,
+    calendarRegion: e.CALENDAR_REGION,
+    warning,
+    ...(e.NOTIFY_WEBHOOK_URL ? { notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL } : {}),
+    ...(e.NOTIFY_WEBHOOK_SECRET ? { notifyWebhookSecret: e.NOTIFY_WEBHOOK_SECRET } : {}),
+    ...(e.DEPARTMENTS_CONFIG ? { departmentsConfig: e.DEPARTMENTS_CONFIG } : {}),
+    ...(e.PUBLIC_URL ? { publicUrl: e.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    demoSimulator: e.DEMO_SIMULATOR !== '0',
+    simulatorPort: e.SIMULATOR_PORT,
+    withWorker: e.WITH_WORKER === '1',
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
+    temporalNamespace: e.TEMPORAL_NAMESPACE,
+    ...(e.TEMPORAL_PORT !== undefined ? { temporalPort: e.TEMPORAL_PORT } : {}),
+    ...(e.TEMPORAL_UI_PORT !== undefined ? { temporalUiPort: e.TEMPORAL_UI_PORT } : {}),
+    taskQueue: e.TASK_QUEUE,
+    caseNoPrefix: e.CASE_NO_PREFIX,
+    logLevel: e.LOG_LEVEL,
+  };
+}

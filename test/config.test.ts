@@ -1,0 +1,40 @@
+// The configuration: one schema, every default in one place, every bad variable named at once.
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, loadConfig } from '../config.ts';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(DEFAULTS.port);
+    expect(config.taskQueue).toBe('cases');
+    expect(config.warning).toEqual({ fraction: 0.2 });
+    expect(config.materialsDir.endsWith('/data/materials')).toBe(true);
+    expect(config.demoSimulator).toBe(true);
+    expect(config.withWorker).toBe(false);
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('reads and coerces the environment; empty values count as unset', () => {
+    const config = loadConfig({
+      PORT: '3100',
+      WARNING_WORKING_DAYS: '2',
+      DATABASE_URL: '',
+      WITH_WORKER: '1',
+    });
+    expect(config.port).toBe(3100);
+    expect(config.warning).toEqual({ workingDays: 2 });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.withWorker).toBe(true);
+  });
+
+  it('names every invalid variable at once', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', WARNING_FRACTION: '2', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration/);
+    for (const name of ['PORT', 'WARNING_FRACTION', 'LOG_LEVEL']) expect(message).toContain(name);
+  });
+});
