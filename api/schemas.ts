@@ -198,6 +198,14 @@ export const CaseListQuery = Type.Object({
   overdue: Type.Optional(
     Type.Boolean({ description: 'only running cases with a red clock (the case or a step)' }),
   ),
+  caseNo: Type.Optional(
+    Type.String({
+      minLength: 3,
+      maxLength: 40,
+      pattern: '^[A-Za-z0-9-]+$',
+      description: 'a whole case number or its beginning, e.g. YJS-20261128',
+    }),
+  ),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });
 

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { canonicalJson } from '../process/canonical-json.ts';
+import type { CaseEvent } from '../process/events.ts';
 import type { Db } from './client.ts';
 import { caseEvents } from './schema.ts';
 
@@ -14,6 +15,13 @@ export interface AuditRow {
   at: string;
   opinion: string | null;
   details: Record<string, unknown>;
+}
+
+/** The row the audit chain hashes: the event's identity and content, everything else in details. */
+export function auditRow(caseId: string, event: CaseEvent): AuditRow {
+  const { seq, type, at, actor, ...rest } = event;
+  const { stepId, opinion, ...details } = rest as { stepId?: string; opinion?: string };
+  return { caseId, seq, type, stepId: stepId ?? null, actor, at, opinion: opinion ?? null, details };
 }
 
 export function chainHash(previousHash: string, row: AuditRow): string {

@@ -1,11 +1,10 @@
 // Unified delivery (统一出件): the record the projection creates when a case closes, and the clerk's
 // handover of the results, which also joins the case's audit trail (after the workflow's last event).
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import { auditRow } from '../activities/projection.ts';
-import type { CaseEvent } from '../process/events.ts';
-import { chainHash } from './audit.ts';
+import { and, eq, isNull } from 'drizzle-orm';
+import type { DeliveryMethod } from '../process/events.ts';
+import { appendEvent } from './case-events.ts';
 import type { Db } from './client.ts';
-import { caseEvents, deliveries } from './schema.ts';
+import { deliveries } from './schema.ts';
 
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
@@ -15,7 +14,7 @@ export async function findDelivery(db: Db, caseId: string): Promise<DeliveryRow 
 }
 
 export interface Handover {
-  method: 'window' | 'post' | 'electronic';
+  method: DeliveryMethod;
   note?: string;
   by: string;
 }
@@ -34,21 +33,12 @@ export async function handOver(
       .where(and(eq(deliveries.caseId, caseId), isNull(deliveries.handedOverAt)))
       .returning();
     if (!row) return undefined;
-    const [last] = await tx
-      .select({ seq: caseEvents.seq, hash: caseEvents.hash })
-      .from(caseEvents)
-      .where(eq(caseEvents.caseId, caseId))
-      .orderBy(desc(caseEvents.seq))
-      .limit(1);
-    const event = {
-      seq: (last?.seq ?? 0) + 1,
+    await appendEvent(tx, caseId, {
       at: at.toISOString(),
       actor: h.by,
       type: 'case.delivered',
       method: h.method,
-    } as unknown as CaseEvent;
-    const audit = auditRow(caseId, event);
-    await tx.insert(caseEvents).values({ ...audit, at, hash: chainHash(last?.hash ?? '', audit) });
+    });
     return row;
   });
 }

@@ -75,7 +75,18 @@ export type CaseEvent = EventBase &
     | { type: 'case.warning'; level: 'yellow' | 'red'; deadline: string }
     | { type: 'case.withdrawn'; opinion: string }
     | { type: 'case.closed'; outcome: CaseOutcome; results: Record<string, CaseResult> }
+    // Recorded by the API after the workflow has ended: the clerk handed the results over (统一出件).
+    | { type: 'case.delivered'; method: DeliveryMethod }
   );
+
+export type DeliveryMethod = 'window' | 'post' | 'electronic';
+
+/** An event before it is numbered in its case's trail. */
+export type UnnumberedCaseEvent = CaseEvent extends infer E
+  ? E extends CaseEvent
+    ? Omit<E, 'seq'>
+    : never
+  : never;
 
 export type CaseEventType = CaseEvent['type'];
 

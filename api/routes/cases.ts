@@ -1,10 +1,9 @@
 // Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
-import { and, desc, eq, exists, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../db/access-log.ts';
 import { verifyChain } from '../../db/audit.ts';
+import { listCases } from '../../db/case-list.ts';
 import { caseTimeline, listSteps } from '../../db/cases.ts';
-import { caseSteps, cases } from '../../db/schema.ts';
 import { caseClock, stepClocks } from '../clock-view.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
@@ -63,36 +62,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { status, overdue, limit } = request.query;
-      const now = new Date();
-      // Overdue (超时): a running case past its own promise, or with a step past a deadline while its
-      // department holds it (a step waiting for the applicant's supplement is not counting).
-      const red = or(
-        lt(cases.promisedDeadline, now),
-        exists(
-          deps.db
-            .select({ one: sql`1` })
-            .from(caseSteps)
-            .where(
-              and(
-                eq(caseSteps.caseId, cases.id),
-                eq(caseSteps.status, 'awaiting_decision'),
-                or(lt(caseSteps.promisedDeadline, now), lt(caseSteps.statutoryDeadline, now)),
-              ),
-            ),
-        ),
-      );
-      const rows = await deps.db
-        .select()
-        .from(cases)
-        .where(
-          and(
-            status ? eq(cases.status, status) : undefined,
-            overdue ? and(eq(cases.status, 'running'), red) : undefined,
-          ),
-        )
-        .orderBy(desc(cases.submittedAt))
-        .limit(limit);
+      const rows = await listCases(deps.db, request.query);
       return rows.map((r) => ({
         id: r.id,
         caseNo: r.caseNo,

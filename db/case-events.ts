@@ -1,0 +1,132 @@
+// The one writer of case events. The workflow's batches land here through the projection (one SQL
+// statement: the events are inserted, and only if they were new are the step rows and the case row
+// updated, so a retried batch changes nothing); events recorded after the workflow ended (the clerk's
+// handover of the results) are appended with appendEvent. Both extend the audit hash chain.
+//
+// The chain continues from `previousHash`, which the workflow keeps from the previous batch's result
+// (recorded in its history), so no read is needed to extend it.
+import { desc, eq, sql } from 'drizzle-orm';
+import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
+import { auditRow, chainHash } from './audit.ts';
+import type { Db } from './client.ts';
+import {
+  type CaseChange,
+  changesOf,
+  STEP_COLUMNS,
+  type StepChange,
+  type StepColumn,
+} from './read-model-changes.ts';
+import { caseEvents } from './schema.ts';
+
+export interface ProjectCaseArgs {
+  caseId: string;
+  /** Hash of the case's last event before this batch ('' for the first batch). */
+  previousHash: string;
+  events: CaseEvent[];
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Appends one event after the case's last (for events the workflow no longer records: it has ended).
+ * Run inside the caller's transaction so the event and the change it records commit together.
+ */
+export async function appendEvent(tx: Tx, caseId: string, event: UnnumberedCaseEvent): Promise<void> {
+  const [last] = await tx
+    .select({ seq: caseEvents.seq, hash: caseEvents.hash })
+    .from(caseEvents)
+    .where(eq(caseEvents.caseId, caseId))
+    .orderBy(desc(caseEvents.seq))
+    .limit(1);
+  const numbered: CaseEvent = { ...event, seq: (last?.seq ?? 0) + 1 };
+  const row = auditRow(caseId, numbered);
+  await tx
+    .insert(caseEvents)
+    .values({ ...row, at: new Date(row.at), hash: chainHash(last?.hash ?? '', row) });
+}
+
+/**
+ * The SET list for a batch's step changes: only the columns the batch touches (a statement per shape of
+ * batch, so the database does no work for the others). A column set by every row is assigned directly;
+ * one set by some rows keeps the others' value.
+ */
+function stepAssignments(steps: StepChange[]) {
+  const columns = (Object.keys(STEP_COLUMNS) as StepColumn[]).filter((c) => steps.some((s) => c in s));
+  const assignments = columns.map((column) => {
+    const type = STEP_COLUMNS[column];
+    const value =
+      type === 'jsonb' ? `nullif(x.j->'${column}', 'null'::jsonb)` : `(x.j->>'${column}')::${type}`;
+    return steps.every((s) => column in s)
+      ? `${column} = ${value}`
+      : `${column} = case when x.j ? '${column}' then ${value} else s.${column} end`;
+  });
+  return sql.raw(
+    [
+      "status = coalesce(x.j->>'status', s.status)",
+      ...assignments,
+      "updated_at = (x.j->>'updated_at')::timestamptz",
+    ].join(',\n          '),
+  );
+}
+
+/** Unified delivery: the record is made with the case's closing batch only. */
+function deliveryCte(caseId: string, kase: CaseChange) {
+  if (!kase.delivery) return sql``;
+  return sql`, dl as (
+        insert into deliveries (case_id, outcome, results, ready_at)
+        select ${caseId}::uuid, ${kase.delivery.outcome}, ${JSON.stringify(kase.delivery.results)}::jsonb, ${kase.closedAt}::timestamptz
+        where exists (select 1 from ev)
+        on conflict (case_id) do nothing
+        returning 1
+      )`;
+}
+
+export async function projectEvents(
+  db: Db,
+  { caseId, previousHash, events }: ProjectCaseArgs,
+): Promise<string> {
+  let hash = previousHash;
+  const rows = events.map((e) => {
+    const row = auditRow(caseId, e);
+    hash = chainHash(hash, row);
+    return {
+      seq: row.seq,
+      type: row.type,
+      step_id: row.stepId,
+      actor: row.actor,
+      at: row.at,
+      opinion: row.opinion,
+      details: row.details,
+      hash,
+    };
+  });
+  const { steps, kase } = changesOf(events);
+  await db.execute(sql`
+      with ev as (
+        insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash)
+        select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as e(seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text)
+        on conflict (case_id, seq) do nothing
+        returning seq
+      )${
+        steps.length > 0
+          ? sql`, st as (
+        update case_steps s set
+          ${stepAssignments(steps)}
+        from jsonb_array_elements(${JSON.stringify(steps)}::jsonb) as x(j)
+        where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id' and exists (select 1 from ev)
+        returning 1
+      )`
+          : sql``
+      }${deliveryCte(caseId, kase)}
+      update cases set
+        data = data || ${JSON.stringify(kase.data)}::jsonb,
+        status = coalesce(${kase.status}::text, status),
+        closed_at = coalesce(${kase.closedAt}::timestamptz, closed_at),
+        promised_deadline = coalesce(${kase.deadline}::timestamptz, promised_deadline),
+        updated_at = ${kase.updatedAt}::timestamptz
+      where id = ${caseId}::uuid and exists (select 1 from ev)
+    `);
+  return hash;
+}
