@@ -30,7 +30,7 @@ import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { userRoutes } from './routes/users.ts';
-import { Problem } from './schemas.ts';
+import { Problem } from './schemas/common.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,6 +1,7 @@
 // Working-day calendars (admin): publish a year's holidays and make-up working days as the State Council
 // announces them each November, and regional additions (a city's local days off). New cases use the new
 // calendar; running ones keep the snapshot they started with.
+
 import { Type } from 'typebox';
 import {
   CalendarRangeError,
@@ -13,40 +14,8 @@ import {
 import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/auth.ts';
 import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
-import { problems } from '../schemas.ts';
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const YearBody = Type.Object(
-  {
-    region: Type.String({ minLength: 2, maxLength: 40 }),
-    year: Type.String({ pattern: '^\\d{4}$' }),
-    offDays: Type.Array(Day, { maxItems: 120 }),
-    makeupWorkdays: Type.Array(Day, { maxItems: 60 }),
-  },
-  { additionalProperties: false },
-);
-const RegionBody = Type.Object(
-  {
-    region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
-    extends: Type.String({ minLength: 2, maxLength: 40 }),
-    officeHours: Type.Optional(
-      Type.Object({
-        start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
-        end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
-      }),
-    ),
-  },
-  { additionalProperties: false },
-);
-const CalendarView = Type.Object({
-  region: Type.String(),
-  timeZoneOffsetMinutes: Type.Integer(),
-  officeHours: Type.Object({ start: Type.String(), end: Type.String() }),
-  years: Type.Record(
-    Type.String(),
-    Type.Object({ offDays: Type.Array(Type.String()), makeupWorkdays: Type.Array(Type.String()) }),
-  ),
-});
+import { CalendarView, RegionBody, YearBody } from '../schemas/calendars.ts';
+import { problems } from '../schemas/common.ts';
 
 /** Every problem of a calendar at once, as a 400. */
 function refuseInvalid(calendar: WorkingCalendar): void {

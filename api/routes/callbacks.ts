@@ -13,7 +13,7 @@ import { createAjv } from '../ajv.ts';
 import { problemFor } from '../case-actions.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { conflict, invalid, notFound, Problem } from '../problem.ts';
-import { problems } from '../schemas.ts';
+import { problems } from '../schemas/common.ts';
 
 const CallbackBody = Type.Object(
   {

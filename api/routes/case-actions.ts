@@ -15,17 +15,9 @@ import type { App, AppDeps } from '../deps.ts';
 import { checkMaterialRefs } from '../intake-checks.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { invalid, notFound } from '../problem.ts';
-import {
-  AttachBody,
-  CaseChange,
-  CaseParams,
-  problems,
-  StageBody,
-  StageCloseBody,
-  StepParams,
-  SupplementBody,
-  WithdrawBody,
-} from '../schemas.ts';
+import { AttachBody, SupplementBody, WithdrawBody } from '../schemas/cases.ts';
+import { CaseChange, CaseParams, problems, StepParams } from '../schemas/common.ts';
+import { StageBody, StageCloseBody } from '../schemas/tasks.ts';
 
 export function caseActionRoutes(app: App, deps: AppDeps): void {
   const actions = deps.actions;

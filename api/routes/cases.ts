@@ -9,16 +9,8 @@ import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { forbidden } from '../problem.ts';
 import { requireCase } from '../require-case.ts';
-import {
-  CaseCreated,
-  CaseDetail,
-  CaseListQuery,
-  CaseParams,
-  CaseSummary,
-  IdempotencyHeaders,
-  problems,
-  SubmitCaseBody,
-} from '../schemas.ts';
+import { CaseCreated, CaseDetail, CaseListQuery, CaseSummary, SubmitCaseBody } from '../schemas/cases.ts';
+import { CaseParams, IdempotencyHeaders, problems } from '../schemas/common.ts';
 import { caseView, departmentSteps, visibilityFor } from '../views.ts';
 
 export function caseRoutes(app: App, deps: AppDeps): void {

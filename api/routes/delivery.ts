@@ -1,28 +1,13 @@
 // Unified delivery (统一出件): every result of a closed case in one record, and how the clerk handed it
 // over (at the window, by post, electronically).
-import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
 import { type DeliveryRow, findDelivery, handOver } from '../../db/deliveries.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { conflict } from '../problem.ts';
 import { requireCase } from '../require-case.ts';
-import { CaseParams, DeliveryBody, problems } from '../schemas.ts';
-
-const Delivery = Type.Object({
-  caseId: Type.String(),
-  caseNo: Type.String(),
-  outcome: Type.String(),
-  results: Type.Record(
-    Type.String(),
-    Type.Object({ value: Type.Unknown(), stepId: Type.String(), at: Type.String() }),
-  ),
-  readyAt: Type.String({ format: 'date-time' }),
-  method: Type.Union([Type.String(), Type.Null()]),
-  note: Type.Union([Type.String(), Type.Null()]),
-  handedOverBy: Type.Union([Type.String(), Type.Null()]),
-  handedOverAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-});
+import { Delivery, DeliveryBody } from '../schemas/cases.ts';
+import { CaseParams, problems } from '../schemas/common.ts';
 
 function view(caseNo: string, d: DeliveryRow) {
   return {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { openIncidents } from '../../db/incidents.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/auth.ts';
-import { problems } from '../schemas.ts';
+import { problems } from '../schemas/common.ts';
 
 export function incidentRoutes(app: App, deps: AppDeps): void {
   app.get(

@@ -1,6 +1,7 @@
 // Materials: clerks upload files (type sniffed from the bytes, size capped) and attach them to cases;
 // staff download them as they may see the case: department staff only the materials their steps declare.
 // Every download is recorded in the access log.
+
 import multipart from '@fastify/multipart';
 import { fileTypeFromBuffer } from 'file-type';
 import { Type } from 'typebox';
@@ -9,7 +10,8 @@ import { caseMaterialsOf, insertUpload, latestMaterial } from '../../db/material
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { forbidden, notFound, Problem } from '../problem.ts';
-import { CaseParams, problems } from '../schemas.ts';
+import { CaseParams, problems } from '../schemas/common.ts';
+import { Upload } from '../schemas/materials.ts';
 import { departmentSteps } from '../views.ts';
 
 /** What a material may be: scans and photos of documents. Detected from the content, not the name. */
@@ -18,14 +20,6 @@ export const ALLOWED_TYPES: Record<string, string> = {
   'image/png': 'png',
   'image/jpeg': 'jpg',
 };
-
-const Upload = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  sha256: Type.String(),
-  size: Type.Integer(),
-  contentType: Type.String(),
-  filename: Type.String(),
-});
 
 export async function materialRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(multipart, { limits: { fileSize: deps.materialMaxBytes, files: 1, fields: 0 } });

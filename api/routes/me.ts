@@ -1,6 +1,7 @@
 import type { App } from '../deps.ts';
 import { currentUser } from '../plugins/auth.ts';
-import { Me, problems } from '../schemas.ts';
+import { problems } from '../schemas/common.ts';
+import { Me } from '../schemas/users.ts';
 
 export function meRoutes(app: App): void {
   app.get(

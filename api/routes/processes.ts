@@ -6,7 +6,8 @@ import { isKnownDepartment } from '../../processes/departments.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
-import { ProcessParams, ProcessSummary, problems } from '../schemas.ts';
+import { problems } from '../schemas/common.ts';
+import { ProcessParams, ProcessSummary } from '../schemas/processes.ts';
 
 function summary(d: ProcessDefinition) {
   return {

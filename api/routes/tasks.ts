@@ -7,7 +7,8 @@ import { stepById } from '../../process/definition.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
 import { forbidden, invalid } from '../problem.ts';
-import { problems, Task, TaskQuery } from '../schemas.ts';
+import { problems } from '../schemas/common.ts';
+import { Task, TaskQuery } from '../schemas/tasks.ts';
 import { pick } from '../views.ts';
 
 function urgencyOf(deadline: Date | null, yellowAt: Date | null, now: number): string {

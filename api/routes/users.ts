@@ -1,4 +1,5 @@
 // User and token administration (admins only). Tokens are shown once, at issue; the database keeps hashes.
+
 import { Type } from 'typebox';
 import {
   createUser,
@@ -12,22 +13,8 @@ import { isKnownDepartment } from '../../processes/departments.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
-import { Me, problems } from '../schemas.ts';
-
-const NewUserBody = Type.Object(
-  {
-    username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' }),
-    displayName: Type.String({ minLength: 1, maxLength: 100 }),
-    role: Type.Union([
-      Type.Literal('clerk'),
-      Type.Literal('department'),
-      Type.Literal('manager'),
-      Type.Literal('admin'),
-    ]),
-    department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
-  },
-  { additionalProperties: false },
-);
+import { problems } from '../schemas/common.ts';
+import { Me, NewUserBody } from '../schemas/users.ts';
 
 export function userRoutes(app: App, deps: AppDeps): void {
   const admin = { preHandler: requireRole('admin') };

@@ -1,0 +1,38 @@
+// Working-day calendars: a year of the national schedule, a region's additions, the merged view.
+import { Type } from 'typebox';
+
+export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+
+export const YearBody = Type.Object(
+  {
+    region: Type.String({ minLength: 2, maxLength: 40 }),
+    year: Type.String({ pattern: '^\\d{4}$' }),
+    offDays: Type.Array(Day, { maxItems: 120 }),
+    makeupWorkdays: Type.Array(Day, { maxItems: 60 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RegionBody = Type.Object(
+  {
+    region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
+    extends: Type.String({ minLength: 2, maxLength: 40 }),
+    officeHours: Type.Optional(
+      Type.Object({
+        start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+        end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CalendarView = Type.Object({
+  region: Type.String(),
+  timeZoneOffsetMinutes: Type.Integer(),
+  officeHours: Type.Object({ start: Type.String(), end: Type.String() }),
+  years: Type.Record(
+    Type.String(),
+    Type.Object({ offDays: Type.Array(Type.String()), makeupWorkdays: Type.Array(Type.String()) }),
+  ),
+});

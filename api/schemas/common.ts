@@ -1,0 +1,50 @@
+// Schemas every resource shares: problem details (RFC 9457), ids, instants, path parameters, the answer of
+// a change to a case. Fastify validates requests with these schemas (listing every failing field),
+// serialises responses with them, and publishes them as OpenAPI at /docs.
+import { Type } from 'typebox';
+
+export const Problem = Type.Object(
+  {
+    type: Type.String({ format: 'uri' }),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.String(),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details' },
+);
+
+const problemRef = Type.Ref('Problem');
+
+export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problemRef]));
+
+export const Id = Type.String({ format: 'uuid' });
+
+export const Instant = Type.String({ format: 'date-time' });
+
+export const OutputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+
+export const Anything = Type.Record(Type.String(), Type.Unknown());
+
+export const CaseParams = Type.Object({ id: Id });
+
+export const StepParams = Type.Object({ id: Id, stepId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const MaterialRefs = Type.Record(Type.String({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
+  description: 'material id -> upload id (from POST /api/materials)',
+});
+
+export const CaseChange = Type.Object({
+  caseStatus: Type.String(),
+  steps: Type.Record(Type.String(), Type.String()),
+  seq: Type.Integer(),
+});
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' }),
+  ),
+});
+
+export const Datum = Type.Object({ value: OutputValue, stepId: Type.String(), at: Instant });

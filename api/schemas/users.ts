@@ -1,0 +1,26 @@
+// Users, their roles and tokens.
+import { Type } from 'typebox';
+import { Id } from './common.ts';
+
+export const Me = Type.Object({
+  id: Id,
+  username: Type.String(),
+  displayName: Type.String(),
+  role: Type.String(),
+  department: Type.Union([Type.String(), Type.Null()]),
+});
+
+export const NewUserBody = Type.Object(
+  {
+    username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' }),
+    displayName: Type.String({ minLength: 1, maxLength: 100 }),
+    role: Type.Union([
+      Type.Literal('clerk'),
+      Type.Literal('department'),
+      Type.Literal('manager'),
+      Type.Literal('admin'),
+    ]),
+    department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  },
+  { additionalProperties: false },
+);
