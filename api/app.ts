@@ -19,7 +19,7 @@ import { registerErrorHandling } from './plugins/errors.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
-import { caseActionRoutes } from './routes/case-actions.ts';
+import { caseChangeRoutes } from './routes/case-changes.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { decisionRoutes } from './routes/decisions.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -114,7 +114,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   processRoutes(app, deps);
   caseRoutes(app, deps);
   decisionRoutes(app, deps);
-  caseActionRoutes(app, deps);
+  caseChangeRoutes(app, deps);
   deliveryRoutes(app, deps);
   calendarRoutes(app, deps);
   incidentRoutes(app, deps);

@@ -1,46 +1,35 @@
-// CaseActions: everything staff do to a running case goes through its workflow as a Temporal Update: a department's
-// decision, a special stage, the clerk's supplement, attached materials, a withdrawal, a manager's retry.
-// Identity, department and content are checked here against the definition, so most mistakes cost no
-// server round trip; the Update's validator is the authority on the case's state. Each answers once the
-// read model shows the change.
-import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+// CaseActions: everything done to a running case goes through its workflow as a Temporal Update: a
+// department's decision (by its staff here or by its own system's callback), a special stage, the clerk's
+// supplement, attached materials, a withdrawal, a manager's retry. Each action runs the same sequence:
+// the case's facts, the actor's right to act (one own-step check for staff and department systems alike),
+// the content against the definition (so most mistakes cost no server round trip), then the Update, whose
+// validator is the authority on the case's state. Each answers once the read model shows the change.
+import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { ApplicationFailure } from '@temporalio/common';
-import { findCase } from '../db/cases.ts';
+import type { Static } from 'typebox';
+import { findCase, findStep } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import { attachMaterials, findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
-import type { MachineProblem } from '../process/case-machine.ts';
-import { checkDecision, type OutputValue } from '../process/decision.ts';
+import { checkDecision } from '../process/decision.ts';
 import { type ProcessDefinition, type StepDefinition, stepById } from '../process/definition.ts';
-import { type DecideArgs, type DecideResult, decideUpdate } from '../workflows/messages.ts';
-import { type FieldError, forbidden, notFound, Problem } from './problem.ts';
-
-export interface DecisionBody {
-  outcome: 'approve' | 'deny' | 'supplement';
-  outputs?: Record<string, OutputValue>;
-  opinion: string;
-  reasons?: string[];
-  items?: { item: string; reason: string }[];
-}
-
-const STATUS: Record<MachineProblem['code'], [number, string]> = {
-  'unknown-step': [404, 'Unknown step'],
-  'wrong-department': [403, 'Not your department'],
-  'step-not-awaiting-decision': [409, 'Step not awaiting a decision'],
-  'malformed-decision': [400, 'Malformed decision'],
-  'invalid-outputs': [400, 'Invalid outputs'],
-  'case-closed': [409, 'Case closed'],
-  'not-in-supplement': [409, 'No supplement requested'],
-  'stage-open': [409, 'Special stage already open'],
-  'no-stage-open': [409, 'No special stage open'],
-  'no-incident': [409, 'No incident'],
-};
-
-export function problemFor(code: MachineProblem['code'], detail: string, errors?: FieldError[]): Problem {
-  const [status, title] = STATUS[code];
-  return new Problem(status, code, title, detail, errors);
-}
+import {
+  type CaseChange,
+  closeStageUpdate,
+  type DecideArgs,
+  decideUpdate,
+  materialsUpdate,
+  openStageUpdate,
+  redispatchUpdate,
+  supplementUpdate,
+  withdrawUpdate,
+} from '../workflows/messages.ts';
+import { checkMaterialRefs } from './intake-checks.ts';
+import { conflict, forbidden, invalid, notFound, Problem } from './problem.ts';
+import type { AttachBody, SupplementBody, WithdrawBody } from './schemas/cases.ts';
+import type { DecisionBody, StageBody, StageCloseBody } from './schemas/tasks.ts';
+import { problemFor, sendUpdate } from './updates.ts';
 
 export interface CaseFacts {
   id: string;
@@ -52,8 +41,25 @@ export interface CaseFacts {
   status?: string;
 }
 
+/** Who acts on a department's step: its staff here, or its own system (by signed callback). */
+export type StepActor = { user: User } | { system: string };
+
+/** A department system's decision on a task it was sent (the callback protocol's content). */
+export interface SystemDecision {
+  taskId: string;
+  stepId: string;
+  /** The round of the step the task was sent for (from the task id). */
+  round: number;
+  outcome: 'approve' | 'deny';
+  outputs?: DecideArgs['outputs'];
+  opinion: string;
+  reasons?: string[];
+}
+
 /** Facts about a case that never change, kept for the cases worked on recently (saves a read per action). */
 const FACTS_CACHE_SIZE = 10_000;
+
+const DECIDED = new Set(['approved', 'denied']);
 
 export class CaseActions {
   private readonly facts = new Map<string, Omit<CaseFacts, 'status'>>();
@@ -82,11 +88,13 @@ export class CaseActions {
     return { ...facts, status: row.status };
   }
 
-  /** The step, which must belong to the user's department. */
-  ownStep(user: User, facts: CaseFacts, stepId: string): StepDefinition {
-    const step = stepById(facts.definition, stepId);
-    if (!step) throw notFound('step', `Case ${facts.caseNo} has no step '${stepId}'.`);
-    if (user.role !== 'department' || user.department !== step.department) {
+  /** The step, which must belong to the actor's department: the one own-step check. */
+  ownStep(actor: StepActor, facts: CaseFacts, stepId: string): StepDefinition {
+    const step = this.step(facts, stepId);
+    if ('system' in actor) {
+      if (actor.system !== step.department)
+        throw forbidden(`Step '${step.id}' belongs to ${step.department}, not ${actor.system}.`);
+    } else if (actor.user.role !== 'department' || actor.user.department !== step.department) {
       throw forbidden(`Only staff of ${step.department} act on step '${stepId}'.`);
     }
     return step;
@@ -98,30 +106,143 @@ export class CaseActions {
     }
   }
 
-  /** Sends an Update and turns the workflow's refusals into problems. */
-  async send<Ret, Arg>(facts: CaseFacts, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    try {
-      return await this.client.workflow.getHandle(facts.id).executeUpdate(update, { args: [arg] });
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const code = error.cause.type as MachineProblem['code'];
-        if (code in STATUS)
-          throw problemFor(code, error.cause.message, error.cause.details?.[0] as FieldError[]);
-      }
-      if (error instanceof WorkflowNotFoundError)
-        throw problemFor('case-closed', `Case ${facts.caseNo} is closed.`);
-      throw error;
-    }
-  }
-
-  async decide(user: User, caseId: string, stepId: string, body: DecisionBody): Promise<DecideResult> {
+  async decide(user: User, caseId: string, stepId: string, body: Static<typeof DecisionBody>) {
     const facts = await this.caseFacts(caseId);
-    this.ownStep(user, facts, stepId);
+    this.ownStep({ user }, facts, stepId);
     const args: DecideArgs = { stepId, ...body, actor: { userId: user.id, department: user.department! } };
     // Content first, as if the step were waiting: a malformed decision never reaches the workflow.
     const precheck = checkDecision(facts.definition, 'awaiting_decision', args);
     if (precheck) throw problemFor(precheck.code, precheck.message, precheck.errors);
     this.refuseIfClosed(facts);
     return this.send(facts, decideUpdate, args);
+  }
+
+  /**
+   * A department system's decision. Idempotent: a repeat of a decision already applied answers
+   * 'duplicate', also when two deliveries of one callback race.
+   */
+  async decideBySystem(
+    department: string,
+    caseId: string,
+    d: SystemDecision,
+  ): Promise<{ status: 'accepted'; caseStatus: string } | { status: 'duplicate' }> {
+    const facts = await this.caseFacts(caseId);
+    const step = this.ownStep({ system: department }, facts, d.stepId);
+    const row = await findStep(this.db, caseId, d.stepId);
+    if (row && DECIDED.has(row.status)) return { status: 'duplicate' };
+    if (row && row.round !== d.round) {
+      throw conflict(
+        'stale-task',
+        'Stale task',
+        `Task ${d.taskId} was superseded by round ${row.round} of the step.`,
+      );
+    }
+    if (row?.status !== 'awaiting_decision') {
+      throw conflict(
+        'step-withdrawn',
+        'Step not awaiting a decision',
+        `Step '${step.id}' of case ${facts.caseNo} is ${row?.status ?? 'unknown'}; the task is withdrawn.`,
+      );
+    }
+    try {
+      const result = await this.send(facts, decideUpdate, {
+        stepId: d.stepId,
+        outcome: d.outcome,
+        ...(d.outputs ? { outputs: d.outputs } : {}),
+        opinion: d.opinion,
+        ...(d.reasons ? { reasons: d.reasons } : {}),
+        actor: { userId: `department:${department}`, department },
+      });
+      return { status: 'accepted', caseStatus: result.caseStatus };
+    } catch (error) {
+      // Two deliveries of one callback racing: the loser finds the step decided.
+      if (error instanceof Problem && error.code === 'step-not-awaiting-decision') {
+        const now = await findStep(this.db, caseId, d.stepId);
+        if (now && DECIDED.has(now.status)) return { status: 'duplicate' };
+      }
+      throw error;
+    }
+  }
+
+  async supplement(user: User, caseId: string, body: Static<typeof SupplementBody>): Promise<CaseChange> {
+    const facts = await this.caseFacts(caseId);
+    const { stepId, note } = body;
+    const materials = body.materials ?? {};
+    this.step(facts, stepId);
+    await this.checkMaterials(user, facts, materials);
+    const change = await this.send(facts, supplementUpdate, {
+      stepId,
+      note,
+      materials: Object.keys(materials),
+      actor: { userId: user.id },
+    });
+    await attachMaterials(this.db, facts.id, user.id, materials);
+    return change;
+  }
+
+  async attach(user: User, caseId: string, body: Static<typeof AttachBody>): Promise<CaseChange> {
+    const facts = await this.caseFacts(caseId);
+    this.refuseIfClosed(facts);
+    await this.checkMaterials(user, facts, body.materials);
+    const change = await this.send(facts, materialsUpdate, {
+      materials: Object.keys(body.materials),
+      actor: { userId: user.id },
+    });
+    await attachMaterials(this.db, facts.id, user.id, body.materials);
+    return change;
+  }
+
+  async withdraw(user: User, caseId: string, body: Static<typeof WithdrawBody>): Promise<CaseChange> {
+    const facts = await this.caseFacts(caseId);
+    this.refuseIfClosed(facts);
+    return this.send(facts, withdrawUpdate, { opinion: body.reason, actor: { userId: user.id } });
+  }
+
+  async openStage(user: User, caseId: string, stepId: string, body: Static<typeof StageBody>) {
+    const facts = await this.caseFacts(caseId);
+    this.ownStep({ user }, facts, stepId);
+    return this.send(facts, openStageUpdate, {
+      stepId,
+      kind: body.kind,
+      opinion: body.reason,
+      actor: { userId: user.id, department: user.department! },
+    });
+  }
+
+  async closeStage(user: User, caseId: string, stepId: string, body: Static<typeof StageCloseBody>) {
+    const facts = await this.caseFacts(caseId);
+    this.ownStep({ user }, facts, stepId);
+    return this.send(facts, closeStageUpdate, {
+      stepId,
+      opinion: body.opinion,
+      actor: { userId: user.id, department: user.department! },
+    });
+  }
+
+  async redispatch(user: User, caseId: string, stepId: string): Promise<CaseChange> {
+    const facts = await this.caseFacts(caseId);
+    return this.send(facts, redispatchUpdate, { stepId, actor: { userId: user.id } });
+  }
+
+  private step(facts: CaseFacts, stepId: string): StepDefinition {
+    const step = stepById(facts.definition, stepId);
+    if (!step) throw notFound('step', `Case ${facts.caseNo} has no step '${stepId}'.`);
+    return step;
+  }
+
+  /** Uploads named for materials must exist, be the clerk's own, and be materials the case asks for. */
+  private async checkMaterials(user: User, facts: CaseFacts, materials: Record<string, string>) {
+    const errors = checkMaterialRefs(
+      facts.definition,
+      materials,
+      await findUploads(this.db, Object.values(materials)),
+      user.id,
+    );
+    if (errors.length > 0)
+      throw invalid('invalid-materials', 'Invalid materials', 'Some materials cannot be attached.', errors);
+  }
+
+  private send<Ret, Arg>(facts: CaseFacts, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
+    return sendUpdate(this.client, facts, update, arg);
   }
 }

@@ -2,19 +2,17 @@
 // conditions over the application), which materials those steps need, and the deficiencies (容缺受理)
 // the clerk accepts in place of non-core materials.
 import { LogicEngine } from 'json-logic-engine';
+import type { Static } from 'typebox';
 import type { UploadRow } from '../db/materials.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import type { FieldError } from './problem.ts';
+import type { SubmitCaseBody } from './schemas/cases.ts';
 
 const engine = new LogicEngine();
 
-export interface DeficiencyRequest {
-  stepId: string;
-  materials: string[];
-  /** The last day (China time) the materials may arrive, YYYY-MM-DD. */
-  due: string;
-}
+/** 容缺受理 as the clerk asks for it: a step, its non-core materials, the last day (China time) they may arrive. */
+export type DeficiencyRequest = NonNullable<Static<typeof SubmitCaseBody>['deficiencies']>[number];
 
 /** Steps whose condition does not hold over the application: they are not applicable to this case. */
 export function notApplicableSteps(

@@ -7,6 +7,7 @@ import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/client';
+import type { Static } from 'typebox';
 import type { Integrations } from '../activities/integrations.ts';
 import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
@@ -20,8 +21,9 @@ import type { ClockWarning } from '../process/clock.ts';
 import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
 import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
 import { validateApplication } from './form-validator.ts';
-import { checkMaterials, type DeficiencyRequest, notApplicableSteps } from './intake-checks.ts';
+import { checkMaterials, notApplicableSteps } from './intake-checks.ts';
 import { invalid, Problem } from './problem.ts';
+import type { SubmitCaseBody } from './schemas/cases.ts';
 
 export interface IntakeDeps {
   db: Db;
@@ -36,13 +38,8 @@ export interface IntakeDeps {
   warning: ClockWarning;
 }
 
-export interface Submission {
-  processId: string;
-  application: Record<string, unknown>;
-  /** material id -> upload id */
-  materials?: Record<string, string>;
-  deficiencies?: DeficiencyRequest[];
-}
+/** A combined application as the clerk submits it (POST /api/cases). */
+export type Submission = Static<typeof SubmitCaseBody>;
 
 export interface IntakeResult {
   row: CaseRef;

@@ -3,16 +3,13 @@
 // token). A bad signature or a stale timestamp gets 401 and changes nothing; a repeated callback yields
 // one decision (the repeat is answered 200, "duplicate"); a callback for a step withdrawn meanwhile gets
 // 409, which tells the department's system to stop.
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { parseTaskId } from '../../activities/department-http.ts';
 import type { Integrations } from '../../activities/integrations.ts';
 import { headerValue, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../activities/signing.ts';
-import { findStep } from '../../db/cases.ts';
-import { decideUpdate } from '../../workflows/messages.ts';
 import { createAjv } from '../ajv.ts';
-import { problemFor } from '../case-actions.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { conflict, invalid, notFound, Problem } from '../problem.ts';
+import { invalid, notFound, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 
 const CallbackBody = Type.Object(
@@ -30,8 +27,6 @@ const CallbackBody = Type.Object(
   { additionalProperties: false },
 );
 const validateBody = createAjv({ coerceTypes: false }).compile(CallbackBody);
-
-const DECIDED = new Set(['approved', 'denied']);
 
 export async function callbackRoutes(app: App, deps: AppDeps, integrations: Integrations): Promise<void> {
   await app.register(async (scope) => {
@@ -92,67 +87,14 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
             })),
           );
         }
-        const callback = body as {
-          taskId: string;
-          caseId: string;
-          stepId: string;
-          outcome: 'approve' | 'deny';
-          outputs?: Record<string, string | number | boolean>;
-          opinion: string;
-          reasons?: string[];
-        };
+        const callback = body as Static<typeof CallbackBody>;
         const task = parseTaskId(callback.taskId);
         if (!task || task.caseId !== callback.caseId || task.stepId !== callback.stepId) {
           throw invalid('invalid-callback', 'Invalid callback', 'taskId does not match caseId and stepId.', [
             { field: 'body.taskId', message: 'is not the task this step was sent as' },
           ]);
         }
-        const facts = await deps.actions.caseFacts(callback.caseId);
-        const step = facts.definition.steps.find((s) => s.id === callback.stepId);
-        if (!step) throw notFound('step', `Case ${facts.caseNo} has no step '${callback.stepId}'.`);
-        if (step.department !== department) {
-          throw new Problem(
-            403,
-            'forbidden',
-            'Forbidden',
-            `Step '${step.id}' belongs to ${step.department}, not ${department}.`,
-          );
-        }
-        const row = await findStep(deps.db, callback.caseId, callback.stepId);
-        if (row && DECIDED.has(row.status)) return { status: 'duplicate' };
-        if (row && row.round !== task.round) {
-          throw conflict(
-            'stale-task',
-            'Stale task',
-            `Task ${callback.taskId} was superseded by round ${row.round} of the step.`,
-          );
-        }
-        if (row?.status !== 'awaiting_decision') {
-          throw conflict(
-            'step-withdrawn',
-            'Step not awaiting a decision',
-            `Step '${step.id}' of case ${facts.caseNo} is ${row?.status ?? 'unknown'}; the task is withdrawn.`,
-          );
-        }
-        try {
-          const result = await deps.actions.send(facts, decideUpdate, {
-            stepId: callback.stepId,
-            outcome: callback.outcome,
-            ...(callback.outputs ? { outputs: callback.outputs } : {}),
-            opinion: callback.opinion,
-            ...(callback.reasons ? { reasons: callback.reasons } : {}),
-            actor: { userId: `department:${department}`, department },
-          });
-          return { status: 'accepted', caseStatus: result.caseStatus };
-        } catch (error) {
-          // Two deliveries of one callback racing: the loser finds the step decided.
-          if (error instanceof Problem && error.code === 'step-not-awaiting-decision') {
-            const now = await findStep(deps.db, callback.caseId, callback.stepId);
-            if (now && DECIDED.has(now.status)) return { status: 'duplicate' };
-            throw problemFor('step-not-awaiting-decision', error.message);
-          }
-          throw error;
-        }
+        return deps.actions.decideBySystem(department, callback.caseId, { ...callback, round: task.round });
       },
     );
   });

@@ -1,0 +1,104 @@
+// What happens to a running case besides decisions: the clerk answers supplement requests, attaches
+// promised materials and withdraws cases; departments open and close special stages; managers retry a
+// failed dispatch. Each is an Update of the case's workflow, sent by CaseActions (api/case-actions.ts).
+import { Type } from 'typebox';
+import type { App, AppDeps } from '../deps.ts';
+import { currentUser, requireRole } from '../plugins/auth.ts';
+import { AttachBody, SupplementBody, WithdrawBody } from '../schemas/cases.ts';
+import { CaseChange, CaseParams, problems, StepParams } from '../schemas/common.ts';
+import { StageBody, StageCloseBody } from '../schemas/tasks.ts';
+
+export function caseChangeRoutes(app: App, deps: AppDeps): void {
+  app.post(
+    '/api/cases/:id/supplements',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Answer a supplement request (补正): the step returns to its department',
+        params: CaseParams,
+        body: SupplementBody,
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => deps.actions.supplement(currentUser(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/materials',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['materials'],
+        summary: 'Attach materials to a running case (e.g. those promised under 容缺受理)',
+        params: CaseParams,
+        body: AttachBody,
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => deps.actions.attach(currentUser(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/withdrawal',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Withdraw the whole case at the applicant’s request',
+        params: CaseParams,
+        body: WithdrawBody,
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => deps.actions.withdraw(currentUser(request), request.params.id, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/steps/:stepId/special-stage',
+    {
+      preHandler: requireRole('department'),
+      schema: {
+        tags: ['tasks'],
+        summary: 'Open a special stage (特别程序: site inspection, expert review, hearing, public notice)',
+        params: StepParams,
+        body: StageBody,
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      deps.actions.openStage(currentUser(request), request.params.id, request.params.stepId, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/steps/:stepId/special-stage/close',
+    {
+      preHandler: requireRole('department'),
+      schema: {
+        tags: ['tasks'],
+        summary: 'Close the special stage; the step awaits a decision again',
+        params: StepParams,
+        body: StageCloseBody,
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      deps.actions.closeStage(currentUser(request), request.params.id, request.params.stepId, request.body),
+  );
+
+  app.post(
+    '/api/cases/:id/steps/:stepId/redispatch',
+    {
+      preHandler: requireRole('manager', 'admin'),
+      schema: {
+        tags: ['incidents'],
+        summary: "Retry handing a step to its department's system after an incident",
+        params: StepParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) =>
+      deps.actions.redispatch(currentUser(request), request.params.id, request.params.stepId),
+  );
+}
