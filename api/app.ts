@@ -1,6 +1,5 @@
-// The Fastify application: problem+json errors, bearer auth, OpenAPI at /docs, and the routes.
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
+// The Fastify application: what the routes need (AppDeps), third-party plugins, the app's own plugins
+// (problem+json errors, validation), and the routes in their authentication scopes.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -14,23 +13,9 @@ import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
-import { registerAuth } from './plugins/auth.ts';
-import { registerErrorHandling } from './plugins/errors.ts';
-import { registerValidation } from './plugins/validation.ts';
-import { calendarRoutes } from './routes/calendars.ts';
-import { callbackRoutes } from './routes/callbacks.ts';
-import { caseChangeRoutes } from './routes/case-changes.ts';
-import { caseRoutes } from './routes/cases.ts';
-import { decisionRoutes } from './routes/decisions.ts';
-import { deliveryRoutes } from './routes/delivery.ts';
-import { healthRoutes } from './routes/health.ts';
-import { incidentRoutes } from './routes/incidents.ts';
-import { materialRoutes } from './routes/materials.ts';
-import { meRoutes } from './routes/me.ts';
-import { processRoutes } from './routes/processes.ts';
-import { taskRoutes } from './routes/tasks.ts';
-import { userRoutes } from './routes/users.ts';
-import { Problem } from './schemas/common.ts';
+import { registerAppPlugins } from './plugins/app/index.ts';
+import { registerExternalPlugins } from './plugins/external/index.ts';
+import { registerRoutes } from './routes/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -92,35 +77,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   };
 
   app.decorate('intake', deps.intake);
-  registerErrorHandling(app);
-  registerValidation(app);
-  app.addSchema(Problem);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Yijianshi: "one thing" case engine API',
-        version: '0.1.0',
-        description: 'Combined applications (一件事) run as one case across departments.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  registerAuth(app, options.db);
-
-  healthRoutes(app, deps);
-  meRoutes(app);
-  processRoutes(app, deps);
-  caseRoutes(app, deps);
-  decisionRoutes(app, deps);
-  caseChangeRoutes(app, deps);
-  deliveryRoutes(app, deps);
-  calendarRoutes(app, deps);
-  incidentRoutes(app, deps);
-  await callbackRoutes(app, deps, options.integrations ?? {});
-  await materialRoutes(app, deps);
-  taskRoutes(app, deps);
-  userRoutes(app, deps);
+  await registerExternalPlugins(app, { materialMaxBytes: deps.materialMaxBytes });
+  registerAppPlugins(app);
+  await registerRoutes(app, deps, options.integrations ?? {});
   return app;
 }

@@ -12,7 +12,7 @@ import {
   type WorkingCalendar,
 } from '../../process/calendar.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/auth.ts';
+import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
 import { CalendarView, RegionBody, YearBody } from '../schemas/calendars.ts';
 import { problems } from '../schemas/common.ts';

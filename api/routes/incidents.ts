@@ -3,7 +3,7 @@
 import { Type } from 'typebox';
 import { openIncidents } from '../../db/incidents.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/auth.ts';
+import { requireRole } from '../plugins/app/auth.ts';
 import { problems } from '../schemas/common.ts';
 
 export function incidentRoutes(app: App, deps: AppDeps): void {

@@ -2,13 +2,12 @@
 // staff download them as they may see the case: department staff only the materials their steps declare.
 // Every download is recorded in the access log.
 
-import multipart from '@fastify/multipart';
 import { fileTypeFromBuffer } from 'file-type';
 import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
 import { caseMaterialsOf, insertUpload, latestMaterial } from '../../db/materials.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
+import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, notFound, Problem } from '../problem.ts';
 import { CaseParams, problems } from '../schemas/common.ts';
 import { Upload } from '../schemas/materials.ts';
@@ -21,9 +20,7 @@ export const ALLOWED_TYPES: Record<string, string> = {
   'image/jpeg': 'jpg',
 };
 
-export async function materialRoutes(app: App, deps: AppDeps): Promise<void> {
-  await app.register(multipart, { limits: { fileSize: deps.materialMaxBytes, files: 1, fields: 0 } });
-
+export function materialRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/materials',
     {

@@ -1,5 +1,5 @@
 import type { App } from '../deps.ts';
-import { currentUser } from '../plugins/auth.ts';
+import { currentUser } from '../plugins/app/auth.ts';
 import { problems } from '../schemas/common.ts';
 import { Me } from '../schemas/users.ts';
 

@@ -4,7 +4,7 @@ import type { ProcessDefinition } from '../../process/definition.ts';
 import { validateDefinition } from '../../process/validate.ts';
 import { isKnownDepartment } from '../../processes/departments.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/auth.ts';
+import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { ProcessParams, ProcessSummary } from '../schemas/processes.ts';

@@ -5,7 +5,7 @@ import { logAccess } from '../../db/access-log.ts';
 import { departmentTasks } from '../../db/cases.ts';
 import { stepById } from '../../process/definition.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
+import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, invalid } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Task, TaskQuery } from '../schemas/tasks.ts';

@@ -11,7 +11,7 @@ import {
 } from '../../db/users.ts';
 import { isKnownDepartment } from '../../processes/departments.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/auth.ts';
+import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Me, NewUserBody } from '../schemas/users.ts';

@@ -1,8 +1,8 @@
 // Department staff decide their department's steps.
-import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
-import { problems, StepParams } from '../schemas/common.ts';
-import { DecisionBody, DecisionResult } from '../schemas/tasks.ts';
+import type { App, AppDeps } from '../../deps.ts';
+import { currentUser, requireRole } from '../../plugins/app/auth.ts';
+import { problems, StepParams } from '../../schemas/common.ts';
+import { DecisionBody, DecisionResult } from '../../schemas/tasks.ts';
 
 export function decisionRoutes(app: App, deps: AppDeps): void {
   app.post(

@@ -1,9 +1,11 @@
-// Bearer-token authentication for /api/*, and role checks per route. A token is looked up by its hash;
-// lookups are cached briefly because every request needs one (a revoked token stops working within TTL).
+// Bearer-token authentication for the routes of the scope it is added to (routes/index.ts decides which
+// routes need a token by where it registers them, not by testing URLs), and role checks per route. A token
+// is looked up by its hash; lookups are cached briefly because every request needs one (a revoked token
+// stops working within the TTL).
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { Db } from '../../db/client.ts';
-import { type Role, type User, userByToken } from '../../db/users.ts';
-import { forbidden, Problem } from '../problem.ts';
+import type { Db } from '../../../db/client.ts';
+import { type Role, type User, userByToken } from '../../../db/users.ts';
+import { forbidden, Problem } from '../../problem.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,7 +17,8 @@ const TOKEN_CACHE_TTL_MS = 10_000;
 
 const unauthorized = (detail: string) => new Problem(401, 'unauthorized', 'Unauthorized', detail);
 
-export function registerAuth(app: FastifyInstance, db: Db): void {
+/** Every route registered in `scope` needs a valid bearer token. */
+export function authenticate(scope: FastifyInstance, db: Db): void {
   const cache = new Map<string, { user: User | undefined; until: number }>();
   const lookup = async (token: string): Promise<User | undefined> => {
     const hit = cache.get(token);
@@ -26,10 +29,7 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     return user;
   };
 
-  app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-    // Department systems' callbacks authenticate by signature instead (api/routes/callbacks.ts).
-    if (!request.url.startsWith('/api/') || request.url.startsWith('/api/callbacks/')) return;
+  scope.addHook('onRequest', async (request: FastifyRequest, reply) => {
     const header = request.headers.authorization;
     if (!header) {
       reply.header('www-authenticate', 'Bearer');

@@ -1,13 +1,13 @@
 // Unified delivery (统一出件): every result of a closed case in one record, and how the clerk handed it
 // over (at the window, by post, electronically).
-import { logAccess } from '../../db/access-log.ts';
-import { type DeliveryRow, findDelivery, handOver } from '../../db/deliveries.ts';
-import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
-import { conflict } from '../problem.ts';
-import { requireCase } from '../require-case.ts';
-import { Delivery, DeliveryBody } from '../schemas/cases.ts';
-import { CaseParams, problems } from '../schemas/common.ts';
+import { logAccess } from '../../../db/access-log.ts';
+import { type DeliveryRow, findDelivery, handOver } from '../../../db/deliveries.ts';
+import type { App, AppDeps } from '../../deps.ts';
+import { currentUser, requireRole } from '../../plugins/app/auth.ts';
+import { conflict } from '../../problem.ts';
+import { requireCase } from '../../require-case.ts';
+import { Delivery, DeliveryBody } from '../../schemas/cases.ts';
+import { CaseParams, problems } from '../../schemas/common.ts';
 
 function view(caseNo: string, d: DeliveryRow) {
   return {

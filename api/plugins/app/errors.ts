@@ -1,7 +1,7 @@
 // Turns every error into RFC 9457 problem+json: our Problems as they are, Fastify's schema errors with
 // every failing field listed, malformed JSON as such, and anything else as a 500 that leaks nothing.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type FieldError, Problem } from '../problem.ts';
+import { type FieldError, Problem } from '../../problem.ts';
 
 /**
  * One error per field: a union of literals fails once per member plus once for the union, which reads

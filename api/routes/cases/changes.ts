@@ -2,11 +2,11 @@
 // promised materials and withdraws cases; departments open and close special stages; managers retry a
 // failed dispatch. Each is an Update of the case's workflow, sent by CaseActions (api/case-actions.ts).
 import { Type } from 'typebox';
-import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
-import { AttachBody, SupplementBody, WithdrawBody } from '../schemas/cases.ts';
-import { CaseChange, CaseParams, problems, StepParams } from '../schemas/common.ts';
-import { StageBody, StageCloseBody } from '../schemas/tasks.ts';
+import type { App, AppDeps } from '../../deps.ts';
+import { currentUser, requireRole } from '../../plugins/app/auth.ts';
+import { AttachBody, SupplementBody, WithdrawBody } from '../../schemas/cases.ts';
+import { CaseChange, CaseParams, problems, StepParams } from '../../schemas/common.ts';
+import { StageBody, StageCloseBody } from '../../schemas/tasks.ts';
 
 export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(

@@ -1,17 +1,17 @@
 // Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
 import { Type } from 'typebox';
-import { accessesOf, logAccess } from '../../db/access-log.ts';
-import { verifyChain } from '../../db/audit.ts';
-import { listCases } from '../../db/case-list.ts';
-import { caseTimeline, listSteps } from '../../db/cases.ts';
-import { caseClock, stepClocks } from '../clock-view.ts';
-import type { App, AppDeps } from '../deps.ts';
-import { currentUser, requireRole } from '../plugins/auth.ts';
-import { forbidden } from '../problem.ts';
-import { requireCase } from '../require-case.ts';
-import { CaseCreated, CaseDetail, CaseListQuery, CaseSummary, SubmitCaseBody } from '../schemas/cases.ts';
-import { CaseParams, IdempotencyHeaders, problems } from '../schemas/common.ts';
-import { caseView, departmentSteps, visibilityFor } from '../views.ts';
+import { accessesOf, logAccess } from '../../../db/access-log.ts';
+import { verifyChain } from '../../../db/audit.ts';
+import { listCases } from '../../../db/case-list.ts';
+import { caseTimeline, listSteps } from '../../../db/cases.ts';
+import { caseClock, stepClocks } from '../../clock-view.ts';
+import type { App, AppDeps } from '../../deps.ts';
+import { currentUser, requireRole } from '../../plugins/app/auth.ts';
+import { forbidden } from '../../problem.ts';
+import { requireCase } from '../../require-case.ts';
+import { CaseCreated, CaseDetail, CaseListQuery, CaseSummary, SubmitCaseBody } from '../../schemas/cases.ts';
+import { CaseParams, IdempotencyHeaders, problems } from '../../schemas/common.ts';
+import { caseView, departmentSteps, visibilityFor } from '../../views.ts';
 
 export function caseRoutes(app: App, deps: AppDeps): void {
   app.post(
