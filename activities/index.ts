@@ -1,8 +1,8 @@
 // All activities, built from their dependencies so the worker and tests inject real ones
 // (samples-typescript: activities-dependency-injection).
 import type { Db } from '../db/client.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import { createDepartmentHttp } from './department-http.ts';
-import type { Integrations } from './integrations.ts';
 import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
 import { createRules } from './rules.ts';

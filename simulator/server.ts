@@ -1,5 +1,5 @@
 // The department simulator: one real HTTP server playing any number of departments' own approval
-// systems (tests, `npm start`, the bench). It implements protocol.ts exactly as a department would:
+// systems (tests, `npm start`, the bench). It implements departments/protocol.ts exactly as a department would:
 // verify the signature, file the task once per taskId, decide after a delay, call back signed, retry
 // the callback. Failure modes (error rate, outage window, latency) are switchable at runtime through
 // /_control so tests can drive the engine through them. Logs carry ids and statuses, never bodies.
@@ -8,26 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import {
-  headerValue,
-  SIGNATURE_HEADER,
-  signedHeaders,
-  TIMESTAMP_HEADER,
-  verify,
-} from '../activities/signing.ts';
-import { Ledger, type LedgerView } from './ledger.ts';
-import { fabricateOutputs, UnsupportedPattern } from './outputs.ts';
 import type {
   DecisionCallback,
-  DepartmentPatch,
   DispatchAccepted,
   DispatchRequest,
   ErrorBody,
-  LedgerDecision,
-  SimulatedDepartment,
   WithdrawAccepted,
-} from './protocol.ts';
-import { IDEMPOTENCY_KEY_HEADER } from './protocol.ts';
+} from '../departments/protocol.ts';
+import { IDEMPOTENCY_KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../departments/protocol.ts';
+import { headerValue, signedHeaders, verify } from '../departments/signing.ts';
+import type { DepartmentPatch, LedgerDecision, SimulatedDepartment } from './control-types.ts';
+import { Ledger, type LedgerView } from './ledger.ts';
+import { fabricateOutputs, UnsupportedPattern } from './outputs.ts';
 
 export type { LedgerView } from './ledger.ts';
 
