@@ -2,8 +2,8 @@
 // DATA_DIR), PGlite (persisted under DATA_DIR), the case worker and the API, with demo accounts, and the
 // department simulator playing Tax's and the bank's own systems (unless DEPARTMENTS_CONFIG names real ones).
 import { mkdirSync } from 'node:fs';
-import { loadIntegrations } from './activities/integrations.ts';
 import { loadConfig } from './config.ts';
+import { loadIntegrations } from './departments/integrations.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
 import { ensureDemoUsers } from './services/demo-users.ts';
 import { startSystem, stopOnSignals } from './services/system.ts';

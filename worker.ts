@@ -1,8 +1,8 @@
 // The case worker as its own process, for the distributed topology: a Temporal cluster at TEMPORAL_ADDRESS
 // and a Postgres server at DATABASE_URL, shared with any number of API processes and other workers.
-import { loadIntegrations } from './activities/integrations.ts';
 import { loadConfig } from './config.ts';
 import { DefinitionStore } from './db/definitions.ts';
+import { loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
 import { notifierOf, openConfiguredDatabase, publishCatalog } from './services/system.ts';
 import { connectTemporal } from './services/temporal.ts';

@@ -4,15 +4,19 @@
 // an incident managers can see; Temporal retries with backoff per the workflow's policy.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
+import { dispatchSourceOf } from '../db/case-reads.ts';
 import type { Db } from '../db/client.ts';
 import { recordFailure, resolveIncident } from '../db/incidents.ts';
-import { cases } from '../db/schema.ts';
+import {
+  type DepartmentIntegration,
+  type Integrations,
+  isRetryableStatus,
+} from '../departments/integrations.ts';
+import type { DispatchRequest } from '../departments/protocol.ts';
+import { dispatchPath, IDEMPOTENCY_KEY_HEADER, withdrawPath } from '../departments/protocol.ts';
+import { signedHeaders } from '../departments/signing.ts';
+import { taskIdOf } from '../departments/task-id.ts';
 import type { StepDefinition } from '../process/definition.ts';
-import type { DispatchRequest } from '../simulator/protocol.ts';
-import { dispatchPath, IDEMPOTENCY_KEY_HEADER, withdrawPath } from '../simulator/protocol.ts';
-import { type DepartmentIntegration, type Integrations, isRetryableStatus } from './integrations.ts';
-import { signedHeaders } from './signing.ts';
 
 export interface HttpDispatchArgs {
   caseId: string;
@@ -21,16 +25,6 @@ export interface HttpDispatchArgs {
   round: number;
   /** The workflow's retry limit, so the incident can say whether the engine is still trying. */
   maximumAttempts: number;
-}
-
-/** One task per dispatched round of a step: a resubmission after a supplement is a new task. */
-export function taskIdOf(caseId: string, stepId: string, round: number): string {
-  return `${caseId}:${stepId}:${round}`;
-}
-
-export function parseTaskId(taskId: string): { caseId: string; stepId: string; round: number } | undefined {
-  const m = /^([0-9a-f-]{36}):([a-z][a-z0-9-]*):(\d+)$/.exec(taskId);
-  return m ? { caseId: m[1]!, stepId: m[2]!, round: Number(m[3]) } : undefined;
 }
 
 async function post(
@@ -69,10 +63,7 @@ export function createDepartmentHttp(db: Db, integrations: Integrations, publicU
     const { caseId, step, round } = args;
     const integration = integrationOf(step.department);
     const key = { caseId, stepId: step.id, round, department: step.department };
-    const [row] = await db
-      .select({ caseNo: cases.caseNo, application: cases.application, data: cases.data })
-      .from(cases)
-      .where(eq(cases.id, caseId));
+    const row = await dispatchSourceOf(db, caseId);
     if (!row) throw new Error(`case ${caseId} is not in the read model`);
     const request: DispatchRequest = {
       taskId: taskIdOf(caseId, step.id, round),

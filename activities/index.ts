@@ -2,8 +2,8 @@
 // (samples-typescript: activities-dependency-injection).
 import { DEFAULTS } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import { createDepartmentHttp } from './department-http.ts';
-import type { Integrations } from './integrations.ts';
 import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
 import { createRules } from './rules.ts';

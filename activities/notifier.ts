@@ -6,7 +6,8 @@
 // PIPL (minimum necessary): a notification names the case, the step and the department and says when; it
 // never carries names, form fields or materials. The payload is rebuilt field by field from the known keys,
 // so an object with extra properties (structurally a Notification) cannot leak them into a log or a webhook.
-import { createHmac } from 'node:crypto';
+import { IDEMPOTENCY_KEY_HEADER } from '../departments/protocol.ts';
+import { sign, signedHeaders } from '../departments/signing.ts';
 
 export type NotificationKind = 'step.yellow' | 'step.red' | 'case.yellow' | 'case.red';
 
@@ -88,13 +89,12 @@ export interface WebhookNotifierOptions {
   now?: () => number;
 }
 
-export const SIGNATURE_HEADER = 'x-yjs-signature';
-export const TIMESTAMP_HEADER = 'x-yjs-timestamp';
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-/** `sha256=<hex of HMAC-SHA256(secret, timestamp + "." + body)>`, the value of x-yjs-signature. */
+/**
+ * `sha256=<hex of HMAC-SHA256(secret, timestamp + "." + body)>`, the value of x-yjs-signature: the same
+ * signature as the department protocol's (departments/signing.ts), so a receiver verifies both alike.
+ */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+  return sign(secret, timestamp, body);
 }
 
 export class WebhookError extends Error {
@@ -127,16 +127,14 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Notifier
     async notify(n, idempotencyKey) {
       if (!idempotencyKey) throw new Error('webhook notifier: an idempotency key is required');
       const body = JSON.stringify(notificationPayload(n));
-      const timestamp = String(Math.floor(now() / 1000));
       let response: Response;
       try {
         response = await fetch(target, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
-            [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body),
-            [IDEMPOTENCY_HEADER]: idempotencyKey,
+            ...signedHeaders(secret, body, Math.floor(now() / 1000)),
+            [IDEMPOTENCY_KEY_HEADER]: idempotencyKey,
           },
           body,
           signal: AbortSignal.timeout(timeoutMs),

@@ -1,10 +1,9 @@
 // Instant approval (秒批): a step's declarative rules, JsonLogic evaluated with json-logic-engine over the
 // case's application (read here, so it never enters workflow history) and the outputs of earlier steps.
 // Read-only and deterministic for the same data: safe to retry.
-import { eq } from 'drizzle-orm';
 import { LogicEngine } from 'json-logic-engine';
+import { applicationOf } from '../db/case-reads.ts';
 import type { Db } from '../db/client.ts';
-import { cases } from '../db/schema.ts';
 import type { OutputValue } from '../process/decision.ts';
 import type { AutoRule } from '../process/definition.ts';
 
@@ -34,8 +33,8 @@ export function evaluateRules(rules: AutoRule[], data: Record<string, unknown>):
 
 export function createRules(db: Db) {
   return async function decideByRules({ caseId, rules, outputs }: RulesArgs): Promise<RulesVerdict> {
-    const [row] = await db.select({ application: cases.application }).from(cases).where(eq(cases.id, caseId));
-    if (!row) throw new Error(`case ${caseId} is not in the read model`);
-    return evaluateRules(rules, { application: row.application, outputs });
+    const application = await applicationOf(db, caseId);
+    if (!application) throw new Error(`case ${caseId} is not in the read model`);
+    return evaluateRules(rules, { application, outputs });
   };
 }

@@ -3,11 +3,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import type { Integrations } from '../activities/integrations.ts';
 import { DEFAULTS } from '../config.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';

@@ -8,13 +8,13 @@ import {
   WorkflowExecutionAlreadyStartedError,
 } from '@temporalio/client';
 import type { Static } from 'typebox';
-import type { Integrations } from '../activities/integrations.ts';
 import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';

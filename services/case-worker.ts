@@ -3,9 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import type { Integrations } from '../activities/integrations.ts';
 import type { Notifier } from '../activities/notifier.ts';
 import type { Db } from '../db/client.ts';
+import type { Integrations } from '../departments/integrations.ts';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Integrations } from '../activities/integrations.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { availablePort } from './ports.ts';
 

@@ -3,13 +3,13 @@
 import { join } from 'node:path';
 import type { Worker } from '@temporalio/worker';
 import type { FastifyServerOptions } from 'fastify';
-import { type Integrations, loadIntegrations } from '../activities/integrations.ts';
 import { createNotifier } from '../activities/notifier.ts';
 import { buildApp } from '../api/app.ts';
 import type { App } from '../api/deps.ts';
 import { type Config, DEFAULTS } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
+import { type Integrations, loadIntegrations } from '../departments/integrations.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { createCaseWorker } from './case-worker.ts';

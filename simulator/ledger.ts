@@ -1,6 +1,6 @@
 // What the simulated departments did, per taskId, so tests can prove exactly-once effects across
 // retries, duplicates and outages. Readers get copies: a test cannot change what the simulator saw.
-import type { LedgerDecision, LedgerEntry, LedgerSnapshot, RefusalCounts } from './protocol.ts';
+import type { LedgerDecision, LedgerEntry, LedgerSnapshot, RefusalCounts } from './control-types.ts';
 
 export type Refusal = keyof RefusalCounts;
 

@@ -6,7 +6,7 @@
 //   SIMULATOR_DEPARTMENTS   JSON array of SimulatedDepartment; default TAX and BANK
 //   SIMULATOR_SECRET_<CODE> a department's secret when the JSON gives none; default dev-secret-<code>
 //   SIMULATOR_LOG_LEVEL     default warn (logs carry ids and statuses, never bodies)
-import type { SimulatedDepartment } from './protocol.ts';
+import type { SimulatedDepartment } from './control-types.ts';
 import { startSimulator } from './server.ts';
 
 function secretFor(code: string): string {

@@ -3,7 +3,7 @@
 // dates, numbers. Patterns are generated from a small regular-expression subset (literals, escapes,
 // classes, groups, alternation, quantifiers); anything else is refused rather than guessed, and every
 // value is checked against the real RegExp exactly as the engine checks it.
-import type { ExpectedOutput, OutputValue } from './protocol.ts';
+import type { ExpectedOutput, OutputValue } from '../departments/protocol.ts';
 
 type Random = () => number;
 type Range = [number, number];

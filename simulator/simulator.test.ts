@@ -3,18 +3,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  SIGNATURE_HEADER,
-  signedHeaders,
-  TIMESTAMP_HEADER,
-  type VerifyResult,
-  verify,
-} from '../activities/signing.ts';
+import type { DecisionCallback, DispatchRequest, ExpectedOutput } from '../departments/protocol.ts';
+import { dispatchPath, SIGNATURE_HEADER, TIMESTAMP_HEADER, withdrawPath } from '../departments/protocol.ts';
+import { signedHeaders, type VerifyResult, verify } from '../departments/signing.ts';
 import { checkOutputValue } from '../process/decision.ts';
 import { CREDIT_CODE_PATTERN } from '../processes/company-startup.ts';
+import type { LedgerSnapshot } from './control-types.ts';
 import { fabricateOutputs, generateFromPattern, UnsupportedPattern } from './outputs.ts';
-import type { DecisionCallback, DispatchRequest, ExpectedOutput, LedgerSnapshot } from './protocol.ts';
-import { dispatchPath, withdrawPath } from './protocol.ts';
 import { type Simulator, type SimulatorOptions, startSimulator } from './server.ts';
 
 const SECRET = 'dev-secret-tax';

@@ -4,9 +4,10 @@
 // one decision (the repeat is answered 200, "duplicate"); a callback for a step withdrawn meanwhile gets
 // 409, which tells the department's system to stop.
 import { type Static, Type } from 'typebox';
-import { parseTaskId } from '../../activities/department-http.ts';
-import type { Integrations } from '../../activities/integrations.ts';
-import { headerValue, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify } from '../../activities/signing.ts';
+import type { Integrations } from '../../departments/integrations.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../departments/protocol.ts';
+import { headerValue, verify } from '../../departments/signing.ts';
+import { parseTaskId } from '../../departments/task-id.ts';
 import { createAjv } from '../ajv.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { invalid, notFound, Problem } from '../problem.ts';

@@ -1,6 +1,6 @@
 // Every route, grouped by resource, in the scope of the authentication it needs. Which routes need a token
 // is decided here by where they are registered (Fastify's encapsulation), never by matching URLs.
-import type { Integrations } from '../../activities/integrations.ts';
+import type { Integrations } from '../../departments/integrations.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { authenticate } from '../plugins/app/auth.ts';
 import { calendarRoutes } from './calendars.ts';

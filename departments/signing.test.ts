@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { headerValue, SIGNATURE_HEADER, sign, signedHeaders, TIMESTAMP_HEADER, verify } from './signing.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './protocol.ts';
+import { headerValue, sign, signedHeaders, verify } from './signing.ts';
 
 const SECRET = 'dev-secret-tax';
 const BODY = '{"taskId":"t-1","outcome":"approve"}';

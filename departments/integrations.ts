@@ -1,7 +1,8 @@
 // How this deployment reaches departments that run their own approval systems. Loaded from
 // DEPARTMENTS_CONFIG (a JSON file, or JSON inline): { "TAX": { "baseUrl": "https://tax.example/yjs",
 // "secret": "…", "timeoutMs": 5000, "retryOn": [408, 429, 500, 502, 503, 504], "maximumAttempts": 10 } }.
-// Departments not listed work in our worklist.
+// Departments not listed work in our worklist. Part of the contract (departments/): imports nothing of the
+// engine.
 import { existsSync, readFileSync } from 'node:fs';
 
 export interface DepartmentIntegration {

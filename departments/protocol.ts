@@ -1,6 +1,6 @@
 // The wire contract between the engine and a department's own approval system. The engine's HTTP adapter
-// and callback endpoint, the simulator and a real department integrator all read this one file, so it
-// is self-contained: plain JSON types, no engine imports.
+// and callback endpoint, the simulator and a real department integrator all read this folder
+// (departments/), so it is self-contained: plain JSON types and constants, no engine imports.
 //
 // 1. Dispatch  (engine -> department)  POST {baseUrl}/departments/{CODE}/tasks
 //      body DispatchRequest, headers Idempotency-Key: {taskId}, x-yjs-timestamp, x-yjs-signature
@@ -11,11 +11,18 @@
 // 3. Decision  (department -> engine)  POST {DispatchRequest.callbackUrl}
 //      body DecisionCallback, signed with the same department secret; 2xx = delivered, 4xx = final
 //      refusal (not retried), network error or 5xx = retried with backoff.
-// Signatures: see activities/signing.ts (`sha256=` hex HMAC-SHA256 over `${timestamp}.${rawBody}`).
+// Signatures: see departments/signing.ts (`sha256=` hex HMAC-SHA256 over `${timestamp}.${rawBody}`).
+// Task ids: see departments/task-id.ts.
 
-export { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../activities/signing.ts';
+/** Unix seconds of the signature; part of the signed text (departments/signing.ts). */
+export const TIMESTAMP_HEADER = 'x-yjs-timestamp';
+/** `sha256=` + hex HMAC-SHA256 over `${timestamp}.${rawBody}` (departments/signing.ts). */
+export const SIGNATURE_HEADER = 'x-yjs-signature';
 
-/** Carries the taskId on every dispatch; the simulator refuses a dispatch whose header differs (400). */
+/**
+ * Carries the taskId on every dispatch (`${taskId}:withdraw` on a withdrawal); a dispatch whose header
+ * differs from its taskId is malformed (400).
+ */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 
 export type OutputType = 'string' | 'number' | 'boolean' | 'date';
@@ -88,61 +95,4 @@ export function dispatchPath(department: string): string {
 
 export function withdrawPath(department: string, taskId: string): string {
   return `${dispatchPath(department)}/${encodeURIComponent(taskId)}/withdraw`;
-}
-
-// ---- Simulator only: behaviour and ledger (the control API at /_control) ----
-
-export interface SimulatedDepartment {
-  code: string;
-  secret: string;
-  /** Time from accepting a dispatch to sending the decision. Default 50. */
-  delayMs?: number;
-  /** Probability of approving (0..1). Default 1. */
-  approveRate?: number;
-  /** Probability of answering a dispatch 503 without receiving it (0..1). Default 0. */
-  errorRate?: number;
-  /** Added before every answer to the engine (dispatch and withdraw). Default 0. */
-  latencyMs?: number;
-  /** While now is in [from, until) every engine request gets 503 and decisions wait for the end. */
-  outage?: { from: number; until: number } | null;
-}
-
-/** Partial runtime change (PUT /_control/departments/{CODE}); `outage: null` ends an outage. */
-export type DepartmentPatch = Partial<Omit<SimulatedDepartment, 'code'>>;
-
-export interface LedgerDecision {
-  outcome: 'approve' | 'deny';
-  decidedAt: string;
-  callbackAttempts: number;
-  /** HTTP status of the last attempt; null when it never got an answer (network error, timeout). */
-  lastCallbackStatus: number | null;
-  /** pending: still trying; delivered: 2xx; refused: 4xx; gave-up: attempts exhausted; cancelled: withdrawn. */
-  delivery: 'pending' | 'delivered' | 'refused' | 'gave-up' | 'cancelled';
-}
-
-/** What one department did for one taskId. Ids only: no fields, no materials, nothing personal. */
-export interface LedgerEntry {
-  taskId: string;
-  department: string;
-  caseId: string | null;
-  stepId: string | null;
-  /** Every accepted delivery of the dispatch, duplicates included. */
-  dispatchesReceived: number;
-  /** The department's real-world effect (the filing); must never exceed 1. */
-  effectsApplied: number;
-  withdrawn: boolean;
-  withdrawalsReceived: number;
-  decision: LedgerDecision | null;
-}
-
-/** Requests refused before reaching the ledger, per department. */
-export interface RefusalCounts {
-  unavailable: number;
-  unauthorized: number;
-  malformed: number;
-}
-
-export interface LedgerSnapshot {
-  entries: LedgerEntry[];
-  refusals: Record<string, RefusalCounts>;
 }

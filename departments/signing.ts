@@ -1,15 +1,17 @@
-// HMAC signatures for the engine <-> department protocol, shared by the engine's HTTP adapter, its callback
-// endpoint and the department simulator so both sides cannot drift apart. The timestamp is part of the
-// signed text, so a captured request cannot be replayed after the tolerance window.
+// HMAC signatures for the engine <-> department protocol: the one implementation, shared by the engine's
+// HTTP adapter, its callback endpoint, its notification webhook and the department simulator, so no two
+// sides can drift apart. The timestamp is part of the signed text, so a captured request cannot be
+// replayed after the tolerance window. Part of the contract (departments/): imports nothing of the engine.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-export const TIMESTAMP_HEADER = 'x-yjs-timestamp';
-export const SIGNATURE_HEADER = 'x-yjs-signature';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from './protocol.ts';
 
 const PREFIX = 'sha256=';
 
-/** `sha256=` + hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`); timestamp in unix seconds. */
-export function sign(secret: string, timestamp: number, rawBody: string): string {
+/**
+ * `sha256=` + hex HMAC-SHA256(secret, `${timestamp}.${rawBody}`); timestamp in unix seconds, as a number
+ * or exactly as the timestamp header carries it.
+ */
+export function sign(secret: string, timestamp: number | string, rawBody: string): string {
   return PREFIX + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex');
 }
 
