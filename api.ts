@@ -1,7 +1,8 @@
 // The API as its own process, for the distributed topology (no worker in it unless WITH_WORKER=1).
 
 import { loadConfig } from './config.ts';
-import { startSystem, stopOnSignals } from './services/system.ts';
+import { stopOnSignals } from './services/system.ts';
+import { startSystem } from './system.ts';
 
 const config = loadConfig();
 if (!config.temporalAddress || !config.databaseUrl) {

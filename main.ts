@@ -6,7 +6,8 @@ import { loadConfig } from './config.ts';
 import { loadIntegrations } from './departments/integrations.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
 import { ensureDemoUsers } from './services/demo-users.ts';
-import { startSystem, stopOnSignals } from './services/system.ts';
+import { stopOnSignals } from './services/system.ts';
+import { startSystem } from './system.ts';
 
 const config = loadConfig();
 mkdirSync(config.dataDir, { recursive: true });

@@ -1,18 +1,12 @@
-// The whole engine in one process (embedded mode): database, Temporal (started here or reached at
-// TEMPORAL_ADDRESS), the case worker and the API. Also the pieces the separate worker and API entries use.
+// The pieces every entry point assembles (main.ts, api.ts, worker.ts, scripts): the configured database,
+// the published catalog, Temporal (started here or reached at TEMPORAL_ADDRESS), the notifier, and
+// stopping on signals. The composition of the whole system is ../system.ts.
 import { join } from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import type { FastifyServerOptions } from 'fastify';
 import { createNotifier } from '../activities/notifier.ts';
-import { buildApp } from '../api/app.ts';
-import type { App } from '../api/deps.ts';
 import { type Config, DEFAULTS } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
-import { DefinitionStore } from '../db/definitions.ts';
-import { type Integrations, loadIntegrations } from '../departments/integrations.ts';
+import type { DefinitionStore } from '../db/definitions.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
-import { FsMaterialStore } from '../storage/material-store.ts';
-import { createCaseWorker } from './case-worker.ts';
 import { availablePort } from './ports.ts';
 import { connectTemporal, startEmbeddedTemporal, type TemporalServices } from './temporal.ts';
 
@@ -41,90 +35,6 @@ export function notifierOf(config: Config) {
     ...(config.notifyWebhookUrl ? { webhookUrl: config.notifyWebhookUrl } : {}),
     ...(config.notifyWebhookSecret ? { webhookSecret: config.notifyWebhookSecret } : {}),
   });
-}
-
-export interface RunningSystem {
-  app: App;
-  url: string;
-  temporal: TemporalServices;
-  database: Database;
-  worker?: Worker;
-  stop(): Promise<void>;
-}
-
-export interface SystemOptions {
-  config: Config;
-  /** Departments reached over HTTP (default: from DEPARTMENTS_CONFIG). */
-  integrations?: Integrations;
-  /** Run a case worker in this process (embedded mode, or an API that also works cases). */
-  withWorker: boolean;
-  logger?: FastifyServerOptions['logger'];
-}
-
-export async function startSystem({
-  config,
-  withWorker,
-  logger,
-  integrations: given,
-}: SystemOptions): Promise<RunningSystem> {
-  const integrations = given ?? loadIntegrations(config.departmentsConfig);
-  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const database = await openConfiguredDatabase(config);
-  const stops: (() => Promise<void>)[] = [() => database.close()];
-  const stop = async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch((e) => console.error('stop failed:', e));
-  };
-  try {
-    const definitions = new DefinitionStore(database.db);
-    await publishCatalog(definitions);
-    const temporal = await openTemporal(config);
-    stops.push(() => temporal.stop());
-
-    let worker: Worker | undefined;
-    if (withWorker) {
-      worker = await createCaseWorker({
-        connection: temporal.nativeConnection,
-        namespace: temporal.namespace,
-        taskQueue: config.taskQueue,
-        db: database.db,
-        notifier: notifierOf(config),
-        integrations,
-        publicUrl,
-      });
-      const running = worker.run();
-      stops.push(async () => {
-        if (worker!.getState() === 'RUNNING') worker!.shutdown();
-        await running;
-      });
-    }
-
-    const app = await buildApp({
-      db: database.db,
-      definitions,
-      client: temporal.client,
-      taskQueue: config.taskQueue,
-      caseNoPrefix: config.caseNoPrefix,
-      materials: new FsMaterialStore(config.materialsDir),
-      calendarRegion: config.calendarRegion,
-      integrations,
-      warning: config.warning,
-      materialMaxBytes: config.materialMaxBytes,
-      logger: logger ?? false,
-      ready: async () => {
-        await temporal.client.workflowService.getSystemInfo({});
-        return !worker || worker.getState() === 'RUNNING';
-      },
-    });
-    const url = await app.listen({ port: config.port, host: config.host });
-    stops.push(() => app.close());
-    // A case stored just before a crash, whose workflow never started, starts now.
-    const resumed = await app.intake.resumeUnstarted();
-    if (resumed > 0) app.log.warn({ resumed }, 'started the workflows of cases stored but never started');
-    return { app, url, temporal, database, ...(worker ? { worker } : {}), stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
 }
 
 /** Stops on SIGINT/SIGTERM (once; a second signal forces exit). */

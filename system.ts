@@ -1,0 +1,99 @@
+// The whole engine in one process (embedded mode, and the API process of the distributed topology):
+// database, Temporal, optionally the case worker, and the API. The composition root: the one place that
+// wires the API to the worker's pieces, so neither imports the other.
+import type { Worker } from '@temporalio/worker';
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp } from './api/app.ts';
+import type { App } from './api/deps.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { DefinitionStore } from './db/definitions.ts';
+import { type Integrations, loadIntegrations } from './departments/integrations.ts';
+import { createCaseWorker } from './services/case-worker.ts';
+import { notifierOf, openConfiguredDatabase, openTemporal, publishCatalog } from './services/system.ts';
+import type { TemporalServices } from './services/temporal.ts';
+import { FsMaterialStore } from './storage/material-store.ts';
+
+export interface RunningSystem {
+  app: App;
+  url: string;
+  temporal: TemporalServices;
+  database: Database;
+  worker?: Worker;
+  stop(): Promise<void>;
+}
+
+export interface SystemOptions {
+  config: Config;
+  /** Departments reached over HTTP (default: from DEPARTMENTS_CONFIG). */
+  integrations?: Integrations;
+  /** Run a case worker in this process (embedded mode, or an API that also works cases). */
+  withWorker: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function startSystem({
+  config,
+  withWorker,
+  logger,
+  integrations: given,
+}: SystemOptions): Promise<RunningSystem> {
+  const integrations = given ?? loadIntegrations(config.departmentsConfig);
+  const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const database = await openConfiguredDatabase(config);
+  const stops: (() => Promise<void>)[] = [() => database.close()];
+  const stop = async () => {
+    for (const s of stops.splice(0).reverse()) await s().catch((e) => console.error('stop failed:', e));
+  };
+  try {
+    const definitions = new DefinitionStore(database.db);
+    await publishCatalog(definitions);
+    const temporal = await openTemporal(config);
+    stops.push(() => temporal.stop());
+
+    let worker: Worker | undefined;
+    if (withWorker) {
+      worker = await createCaseWorker({
+        connection: temporal.nativeConnection,
+        namespace: temporal.namespace,
+        taskQueue: config.taskQueue,
+        db: database.db,
+        notifier: notifierOf(config),
+        integrations,
+        publicUrl,
+      });
+      const running = worker.run();
+      stops.push(async () => {
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
+        await running;
+      });
+    }
+
+    const app = await buildApp({
+      db: database.db,
+      definitions,
+      client: temporal.client,
+      taskQueue: config.taskQueue,
+      caseNoPrefix: config.caseNoPrefix,
+      materials: new FsMaterialStore(config.materialsDir),
+      calendarRegion: config.calendarRegion,
+      integrations,
+      warning: config.warning,
+      materialMaxBytes: config.materialMaxBytes,
+      logger: logger ?? false,
+      ready: async () => {
+        await temporal.client.workflowService.getSystemInfo({});
+        return !worker || worker.getState() === 'RUNNING';
+      },
+    });
+    const url = await app.listen({ port: config.port, host: config.host });
+    stops.push(() => app.close());
+    // A case stored just before a crash, whose workflow never started, starts now.
+    const resumed = await app.intake.resumeUnstarted();
+    if (resumed > 0) app.log.warn({ resumed }, 'started the workflows of cases stored but never started');
+    return { app, url, temporal, database, ...(worker ? { worker } : {}), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
