@@ -42,8 +42,8 @@ Ready.
   Database     ${system.database.kind === 'pglite' ? `PGlite in ${config.dataDir}/pglite` : 'Postgres (DATABASE_URL)'}
   Departments  ${http.length > 0 ? `${http.join(', ')} over HTTP${demo ? ` (simulated at ${demo.simulator.url})` : ''}; the others in the worklist` : 'all in the worklist'}
 
-Demo tokens (also in ${config.dataDir}/demo-credentials.json):
-${credentials.map((c) => `  ${c.user.padEnd(10)} ${(c.department ?? c.role).padEnd(10)} ${c.token}`).join('\n')}
+Demo accounts (also in ${config.dataDir}/demo-credentials.json): user, role, password for ${base}/login, API token
+${credentials.map((c) => `  ${c.user.padEnd(10)} ${(c.department ?? c.role).padEnd(10)} ${c.password}  ${c.token}`).join('\n')}
 
 Try:  curl -H "Authorization: Bearer ${credentials[0]!.token}" ${base}/api/processes
 Stop with Ctrl-C; starting again resumes open cases.

@@ -8,6 +8,7 @@ import type { Integrations } from '../activities/integrations.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import { SessionStore } from '../db/sessions.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';
@@ -15,6 +16,7 @@ import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerSessions } from './plugins/session.ts';
 import { registerValidation } from './plugins/validation.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
@@ -27,7 +29,9 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { materialRoutes } from './routes/materials.ts';
 import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 import { Problem } from './schemas.ts';
 
@@ -55,11 +59,22 @@ export interface BuildAppOptions {
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
   logger?: FastifyServerOptions['logger'];
+  /** Browser sessions end after this much inactivity (default 30 minutes). */
+  sessionIdleMinutes?: number;
+  /** Mark the session cookie Secure on every response, not only on requests that came over HTTPS. */
+  cookieSecure?: boolean;
+  /** Believe X-Forwarded-For/-Proto from these proxies (Fastify's trustProxy); default: no proxy. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The clock sessions expire by (tests move it). */
+  now?: () => Date;
+  /** The built browser UI (web/dist) to serve at /; absent: no UI routes. */
+  webDist?: string;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);
@@ -106,6 +121,14 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await registerSessions(
+    app,
+    new SessionStore(options.db, {
+      idleMs: (options.sessionIdleMinutes ?? 30) * 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    { secure: options.cookieSecure ?? false },
+  );
   registerAuth(app, options.db);
 
   healthRoutes(app, deps);
@@ -121,5 +144,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await materialRoutes(app, deps);
   taskRoutes(app, deps);
   userRoutes(app, deps);
+  userAdminRoutes(app, deps);
+  sessionRoutes(app, deps);
   return app;
 }

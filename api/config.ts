@@ -36,6 +36,26 @@ export interface Config {
   /** Embedded mode without DEPARTMENTS_CONFIG: simulate Tax and the bank as HTTP-integrated systems. */
   demoSimulator: boolean;
   simulatorPort: number;
+  /** Browser sessions end after this many minutes without a request. */
+  sessionIdleMinutes: number;
+  /** Session cookie always Secure (behind a TLS-terminating proxy that Fastify is not told to trust). */
+  cookieSecure: boolean;
+  /** Fastify's trustProxy (TRUST_PROXY): true (1), or the proxies' addresses/CIDRs, comma-separated. */
+  trustProxy?: boolean | string;
+}
+
+function trustProxyOf(value: string | undefined): { trustProxy?: boolean | string } {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return {};
+  if (value === '1' || value === 'true') return { trustProxy: true };
+  return { trustProxy: value };
+}
+
+function minutes(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.05 || n > 1440)
+    throw new Error(`${name} must be a number of minutes from 0.05 to 1440, got '${value}'`);
+  return n;
 }
 
 function int(name: string, value: string | undefined, fallback?: number): number | undefined {
@@ -89,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL.replace(/\/$/, '') } : {}),
     demoSimulator: env.DEMO_SIMULATOR !== '0',
     simulatorPort: int('SIMULATOR_PORT', env.SIMULATOR_PORT, 4100)!,
+    sessionIdleMinutes: minutes('SESSION_IDLE_MINUTES', env.SESSION_IDLE_MINUTES, 30),
+    cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
+    ...trustProxyOf(env.TRUST_PROXY),
     ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
     ...(env.TEMPORAL_ADDRESS ? { temporalAddress: env.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',

@@ -109,6 +109,9 @@ export async function startSystem({
       integrations,
       warning: warningOf(config),
       materialMaxBytes: config.materialMaxBytes,
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      cookieSecure: config.cookieSecure,
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       logger: logger ?? false,
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});

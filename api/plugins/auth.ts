@@ -1,13 +1,21 @@
-// Bearer-token authentication for /api/*, and role checks per route. A token is looked up by its hash;
-// lookups are cached briefly because every request needs one (a revoked token stops working within TTL).
+// Authentication for /api/*: an API token (`Authorization: Bearer`, for systems and scripts) or a browser
+// session cookie (staff signed in at /login; state-changing requests also need the CSRF token). Either way
+// request.user is set the same, so role checks per route do not care how the user signed in. A token is
+// looked up by its hash; lookups are cached briefly because every request needs one (a revoked token
+// stops working within the TTL on other processes; this process forgets at once, see forgetTokens).
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { type Role, type User, userByToken } from '../../db/users.ts';
 import { forbidden, Problem } from '../problem.ts';
+import { checkCsrf, clearSessionCookie, sessionExpired, sessionSecret } from './session.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+  }
+  interface FastifyInstance {
+    /** Drops cached token lookups, after a change that must take effect at once (revoke, disable). */
+    forgetTokens(): void;
   }
 }
 
@@ -25,23 +33,40 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     cache.set(token, { user, until: Date.now() + TOKEN_CACHE_TTL_MS });
     return user;
   };
+  app.decorate('forgetTokens', () => cache.clear());
 
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply) => {
     // Department systems' callbacks authenticate by signature instead (api/routes/callbacks.ts).
     if (!request.url.startsWith('/api/') || request.url.startsWith('/api/callbacks/')) return;
+    if (request.routeOptions.config?.anonymous) return;
     const header = request.headers.authorization;
-    if (!header) {
-      reply.header('www-authenticate', 'Bearer');
-      throw unauthorized('Send your API token as "Authorization: Bearer <token>".');
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      const user = match ? await lookup(match[1]!) : undefined;
+      if (!user) {
+        reply.header('www-authenticate', 'Bearer error="invalid_token"');
+        throw unauthorized('The token is unknown or revoked.');
+      }
+      request.user = user;
+      return;
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const user = match ? await lookup(match[1]!) : undefined;
-    if (!user) {
-      reply.header('www-authenticate', 'Bearer error="invalid_token"');
-      throw unauthorized('The token is unknown or revoked.');
+    const secret = sessionSecret(request);
+    if (secret) {
+      const found = await app.sessions.find(secret);
+      if (found.state !== 'live') {
+        clearSessionCookie(request, reply);
+        throw found.state === 'expired'
+          ? sessionExpired()
+          : unauthorized('The session has ended; sign in again.');
+      }
+      checkCsrf(request, found.session);
+      request.user = found.session.user;
+      request.session = found.session;
+      return;
     }
-    request.user = user;
+    reply.header('www-authenticate', 'Bearer');
+    throw unauthorized('Send your API token as "Authorization: Bearer <token>", or sign in at /login.');
   });
 }
 

@@ -1,5 +1,6 @@
 // User and token administration (admins only). Tokens are shown once, at issue; the database keeps hashes.
 import { Type } from 'typebox';
+import { hashPassword } from '../../db/passwords.ts';
 import {
   createUser,
   findUser,
@@ -25,9 +26,15 @@ const NewUserBody = Type.Object(
       Type.Literal('admin'),
     ]),
     department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    password: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
+    ),
   },
   { additionalProperties: false },
 );
+
+/** A user as admins list them. */
+export const UserRecord = Type.Object({ ...Me.properties, disabled: Type.Boolean() });
 
 export function userRoutes(app: App, deps: AppDeps): void {
   const admin = { preHandler: requireRole('admin') };
@@ -39,7 +46,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['users'],
         summary: 'All users',
-        response: { 200: Type.Array(Me), ...problems(401, 403) },
+        response: { 200: Type.Array(UserRecord), ...problems(401, 403) },
       },
     },
     async () => listUsers(deps.db),
@@ -83,7 +90,11 @@ export function userRoutes(app: App, deps: AppDeps): void {
           `There is already a user '${request.body.username}'.`,
         );
       }
-      return reply.status(201).send(await createUser(deps.db, request.body));
+      const { password, ...user } = request.body;
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
+      return reply
+        .status(201)
+        .send(await createUser(deps.db, { ...user, ...(passwordHash ? { passwordHash } : {}) }));
     },
   );
 
@@ -127,6 +138,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
       if (!(await revokeToken(deps.db, request.params.id))) {
         throw notFound('token', `There is no live token ${request.params.id}.`);
       }
+      app.forgetTokens();
       return reply.status(204).send(null);
     },
   );
