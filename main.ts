@@ -7,11 +7,20 @@ import { loadConfig } from './api/config.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
 import { ensureDemoUsers } from './services/demo-users.ts';
 import { startSystem, stopOnSignals } from './services/system.ts';
+import { ensureWebBuilt } from './services/web-build.ts';
 
 const config = loadConfig();
 mkdirSync(config.dataDir, { recursive: true });
 console.log(`Starting the "one thing" case engine (data in ${config.dataDir})…`);
 
+// The browser UI is built here when web/ changed (skipped when up to date), so `npm start` serves it. A
+// failed build leaves the API running: the error says what to fix.
+const web = await ensureWebBuilt().catch((error) => {
+  console.error(
+    `Web UI: the build failed, serving the API only.\n${error instanceof Error ? error.message : error}`,
+  );
+  return { built: false, dist: undefined };
+});
 const demo =
   !config.departmentsConfig && config.demoSimulator
     ? await startDemoDepartments(config.dataDir, config.simulatorPort)
@@ -21,6 +30,7 @@ const system = await startSystem({
   config,
   withWorker: true,
   integrations,
+  ...(web.dist ? { webDist: web.dist } : {}),
   logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
 }).catch(async (error) => {
   await demo?.simulator.stop();
@@ -36,6 +46,7 @@ const base = system.url.replace('127.0.0.1', 'localhost');
 const http = Object.keys(integrations);
 console.log(`
 Ready.
+  Web UI       ${web.dist ? `${base}/  (sign in at ${base}/login; applicants track at ${base}/track)` : '(not built: no web/ sources)'}
   API          ${base}/api
   API docs     ${base}/docs
   Temporal UI  ${system.temporal.uiUrl ?? `(external server at ${system.temporal.address})`}

@@ -18,6 +18,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerSessions } from './plugins/session.ts';
 import { registerValidation } from './plugins/validation.ts';
+import { registerWebUi } from './plugins/web-ui.ts';
 import { calendarRoutes } from './routes/calendars.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
 import { caseActionRoutes } from './routes/case-actions.ts';
@@ -146,5 +147,6 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   userRoutes(app, deps);
   userAdminRoutes(app, deps);
   sessionRoutes(app, deps);
+  if (options.webDist) await registerWebUi(app, options.webDist);
   return app;
 }

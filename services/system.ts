@@ -59,6 +59,8 @@ export interface SystemOptions {
   /** Run a case worker in this process (embedded mode, or an API that also works cases). */
   withWorker: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** The built browser UI to serve at / (services/web-build.ts); absent: the API only. */
+  webDist?: string;
 }
 
 export async function startSystem({
@@ -66,6 +68,7 @@ export async function startSystem({
   withWorker,
   logger,
   integrations: given,
+  webDist,
 }: SystemOptions): Promise<RunningSystem> {
   const integrations = given ?? loadIntegrations(config.departmentsConfig);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -113,6 +116,7 @@ export async function startSystem({
       cookieSecure: config.cookieSecure,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       logger: logger ?? false,
+      ...(webDist ? { webDist } : {}),
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});
         return !worker || worker.getState() === 'RUNNING';
