@@ -32,6 +32,7 @@ import { meRoutes } from './routes/me.ts';
 import { processRoutes } from './routes/processes.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { taskRoutes } from './routes/tasks.ts';
+import { trackingRoutes } from './routes/tracking.ts';
 import { userAdminRoutes } from './routes/user-admin.ts';
 import { userRoutes } from './routes/users.ts';
 import { Problem } from './schemas.ts';
@@ -147,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   userRoutes(app, deps);
   userAdminRoutes(app, deps);
   sessionRoutes(app, deps);
+  trackingRoutes(app, deps, options.now ? { now: options.now } : {});
   if (options.webDist) await registerWebUi(app, options.webDist);
   return app;
 }

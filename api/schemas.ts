@@ -112,7 +112,14 @@ export const IdempotencyHeaders = Type.Object({
   ),
 });
 
-export const CaseCreated = Type.Object({ id: Id, caseNo: Type.String(), status: Type.String() });
+export const CaseCreated = Type.Object({
+  id: Id,
+  caseNo: Type.String(),
+  status: Type.String(),
+  trackingCode: Type.Union([Type.String(), Type.Null()], {
+    description: "the applicant's tracking code, shown once (null on an idempotent replay)",
+  }),
+});
 
 export const ClockView = Type.Object({
   clock: Type.String({ description: 'promised (承诺时限) or statutory (法定时限)' }),
@@ -197,6 +204,9 @@ export const CaseListQuery = Type.Object({
   ),
   overdue: Type.Optional(
     Type.Boolean({ description: 'only running cases with a red clock (the case or a step)' }),
+  ),
+  caseNo: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 64, description: 'a case number, or the beginning of one' }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
 });

@@ -1,10 +1,11 @@
 // Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
-import { and, desc, eq, exists, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, exists, like, lt, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../db/access-log.ts';
 import { verifyChain } from '../../db/audit.ts';
 import { caseTimeline, listSteps } from '../../db/cases.ts';
 import { caseSteps, cases } from '../../db/schema.ts';
+import { issueTrackingCode } from '../../db/tracking.ts';
 import { caseClock, stepClocks } from '../clock-view.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/auth.ts';
@@ -47,7 +48,11 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       );
       reply.header('location', `/api/cases/${row.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
-      return reply.status(created ? 201 : 200).send({ id: row.id, caseNo: row.caseNo, status: row.status });
+      // The tracking code exists in clear only in this answer (for the receipt); a replay cannot show it again.
+      const trackingCode = created ? await issueTrackingCode(deps.db, row.id) : null;
+      return reply
+        .status(created ? 201 : 200)
+        .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode });
     },
   );
 
@@ -63,7 +68,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { status, overdue, limit } = request.query;
+      const { status, overdue, limit, caseNo } = request.query;
       const now = new Date();
       // Overdue (超时): a running case past its own promise, or with a step past a deadline while its
       // department holds it (a step waiting for the applicant's supplement is not counting).
@@ -89,6 +94,15 @@ export function caseRoutes(app: App, deps: AppDeps): void {
           and(
             status ? eq(cases.status, status) : undefined,
             overdue ? and(eq(cases.status, 'running'), red) : undefined,
+            caseNo
+              ? like(
+                  cases.caseNo,
+                  `${caseNo
+                    .trim()
+                    .toUpperCase()
+                    .replace(/[\\%_]/g, '\\$&')}%`,
+                )
+              : undefined,
           ),
         )
         .orderBy(desc(cases.submittedAt))
@@ -147,6 +161,28 @@ export function caseRoutes(app: App, deps: AppDeps): void {
         { caseId: row.id, purpose: 'case-detail', fields: Object.keys(view.application) },
       ]);
       return view;
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/tracking-code',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Issue the applicant a new tracking code (the old one stops working)',
+        description: 'For an applicant who lost the receipt: the new code is shown once, here.',
+        params: CaseParams,
+        response: {
+          201: Type.Object({ trackingCode: Type.String() }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await requireCase(deps.db, request.params.id);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ trackingCode: await issueTrackingCode(deps.db, row.id) });
     },
   );
 
