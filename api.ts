@@ -2,6 +2,7 @@
 
 import { loadConfig } from './config.ts';
 import { stopOnSignals } from './services/system.ts';
+import { defaultWebDist } from './services/web-build.ts';
 import { startSystem } from './system.ts';
 
 const config = loadConfig();
@@ -12,6 +13,8 @@ if (!config.temporalAddress || !config.databaseUrl) {
 const system = await startSystem({
   config,
   withWorker: config.withWorker,
+  // Serves the UI if it was built (npm run build:web, or npm start in this checkout).
+  webDist: defaultWebDist(),
   logger: { level: config.logLevel },
 });
 stopOnSignals(system.stop);

@@ -21,6 +21,8 @@ export const DEFAULTS = {
   /** A promised clock turns yellow when 20% of its limit is left, unless configured otherwise. */
   warning: { fraction: 0.2 } as ClockWarningConfig,
   simulatorPort: 4100,
+  /** Browser sessions end after this many minutes without a request. */
+  sessionIdleMinutes: 30,
   /** Where department systems send callbacks when PUBLIC_URL is not set (the embedded API). */
   publicUrl: 'http://127.0.0.1:3000',
 } as const;
@@ -62,6 +64,14 @@ export const EnvSchema = Type.Object({
   PUBLIC_URL: Type.Optional(Text('how department systems reach this engine for callbacks')),
   DEMO_SIMULATOR: Text('0 turns off the simulated Tax and bank systems of the embedded mode', '1'),
   SIMULATOR_PORT: Port('port of the embedded department simulator', DEFAULTS.simulatorPort),
+  SESSION_IDLE_MINUTES: Type.Number({ minimum: 0.05, maximum: 1440, default: DEFAULTS.sessionIdleMinutes }),
+  COOKIE_SECURE: Text(
+    '1: the session cookie is always Secure (behind a TLS proxy Fastify does not trust)',
+    '0',
+  ),
+  TRUST_PROXY: Type.Optional(
+    Text("Fastify's trustProxy: 1 (any), or the proxies' addresses/CIDRs, comma-separated"),
+  ),
   WITH_WORKER: Text('1 runs a case worker inside the API process (api.ts)', '0'),
   DATABASE_URL: Type.Optional(Text('postgres://…; unset: embedded PGlite under DATA_DIR')),
   TEMPORAL_ADDRESS: Type.Optional(Text('host:port of a Temporal server; unset: an embedded dev server')),
@@ -112,6 +122,18 @@ export interface Config {
   simulatorPort: number;
   /** api.ts only: also run a case worker in the API process. */
   withWorker: boolean;
+  /** Browser sessions end after this many minutes without a request. */
+  sessionIdleMinutes: number;
+  /** Session cookie always Secure (behind a TLS-terminating proxy that Fastify is not told to trust). */
+  cookieSecure: boolean;
+  /** Fastify's trustProxy (TRUST_PROXY): true (1), or the proxies' addresses/CIDRs, comma-separated. */
+  trustProxy?: boolean | string;
+}
+
+function trustProxyOf(value: string | undefined): { trustProxy?: boolean | string } {
+  if (value === undefined || value === '0' || value === 'false') return {};
+  if (value === '1' || value === 'true') return { trustProxy: true };
+  return { trustProxy: value };
 }
 
 /** Validates the environment (every problem at once, naming the variable) and derives the configuration. */
@@ -147,6 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSimulator: e.DEMO_SIMULATOR !== '0',
     simulatorPort: e.SIMULATOR_PORT,
     withWorker: e.WITH_WORKER === '1',
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    cookieSecure: e.COOKIE_SECURE === '1' || e.COOKIE_SECURE === 'true',
+    ...trustProxyOf(e.TRUST_PROXY),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: e.TEMPORAL_NAMESPACE,

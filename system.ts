@@ -30,6 +30,8 @@ export interface SystemOptions {
   /** Run a case worker in this process (embedded mode, or an API that also works cases). */
   withWorker: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** The built browser UI to serve at / (services/web-build.ts); absent: the API only. */
+  webDist?: string;
 }
 
 export async function startSystem({
@@ -37,6 +39,7 @@ export async function startSystem({
   withWorker,
   logger,
   integrations: given,
+  webDist,
 }: SystemOptions): Promise<RunningSystem> {
   const integrations = given ?? loadIntegrations(config.departmentsConfig);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -80,6 +83,10 @@ export async function startSystem({
       integrations,
       warning: config.warning,
       materialMaxBytes: config.materialMaxBytes,
+      sessionIdleMinutes: config.sessionIdleMinutes,
+      cookieSecure: config.cookieSecure,
+      ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
+      ...(webDist ? { webDist } : {}),
       logger: logger ?? false,
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});

@@ -6,7 +6,8 @@ export default defineConfig({
     // task queue, so files run side by side.
     globalSetup: ['./test/global-setup.ts'],
     include: ['**/*.test.ts'],
-    exclude: ['node_modules/**', 'data/**', '.venv-temporal/**'],
+    // The browser tests (a real Chromium against npm start) run on their own: npm run test:browser.
+    exclude: ['node_modules/**', 'data/**', '.venv-temporal/**', 'test/browser/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -7,6 +7,7 @@ import { DEFAULTS } from '../config.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import { SessionStore } from '../db/sessions.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
@@ -41,11 +42,22 @@ export interface BuildAppOptions {
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
   logger?: FastifyServerOptions['logger'];
+  /** Browser sessions end after this much inactivity (default 30 minutes). */
+  sessionIdleMinutes?: number;
+  /** Mark the session cookie Secure on every response, not only on requests that came over HTTPS. */
+  cookieSecure?: boolean;
+  /** Believe X-Forwarded-For/-Proto from these proxies (Fastify's trustProxy); default: no proxy. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The clock sessions expire by (tests move it). */
+  now?: () => Date;
+  /** The built browser UI (web/dist) to serve at /; absent: no UI routes. */
+  webDist?: string;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
+    ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);
@@ -78,7 +90,17 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
 
   app.decorate('intake', deps.intake);
   await registerExternalPlugins(app, { materialMaxBytes: deps.materialMaxBytes });
-  registerAppPlugins(app);
-  await registerRoutes(app, deps, options.integrations ?? {});
+  await registerAppPlugins(app, {
+    sessions: new SessionStore(options.db, {
+      idleMs: (options.sessionIdleMinutes ?? DEFAULTS.sessionIdleMinutes) * 60_000,
+      ...(options.now ? { now: options.now } : {}),
+    }),
+    cookieSecure: options.cookieSecure ?? false,
+  });
+  await registerRoutes(app, deps, {
+    integrations: options.integrations ?? {},
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.webDist ? { webDist: options.webDist } : {}),
+  });
   return app;
 }

@@ -41,7 +41,7 @@ export async function listCases(db: Db, filter: CaseListFilter, now = new Date()
       and(
         filter.status ? eq(cases.status, filter.status) : undefined,
         filter.overdue ? and(eq(cases.status, 'running'), red) : undefined,
-        filter.caseNo ? like(cases.caseNo, `${literal(filter.caseNo)}%`) : undefined,
+        filter.caseNo ? like(cases.caseNo, `${literal(filter.caseNo.trim().toUpperCase())}%`) : undefined,
       ),
     )
     .orderBy(desc(cases.submittedAt))

@@ -26,8 +26,33 @@ export const users = pgTable('users', {
   role: text('role').notNull(),
   /** Department code, set for department staff only. */
   department: text('department'),
+  /** scrypt$N$r$p$salt$hash (db/passwords.ts); null for users who sign in with API tokens only. */
+  passwordHash: text('password_hash'),
+  /** Set when an admin disabled the user: their tokens and sessions stop working. */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
+
+/**
+ * Browser sessions (sign-in at /login). The cookie holds a random secret; only its SHA-256 is stored, with
+ * the synchronizer token that state-changing requests must echo (CSRF). Kept in the database so sessions
+ * survive restarts and every API process sees them.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
+    /** last seen + the idle limit: a request after this finds the session expired. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
 
 export const apiTokens = pgTable('api_tokens', {
   id: uuid('id').primaryKey(),
@@ -77,6 +102,8 @@ export const cases = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** The case's overall promise (承诺时限), from intake. */
     promisedDeadline: timestamp('promised_deadline', { withTimezone: true }),
+    /** SHA-256 of the applicant's tracking code (办件查询码), shown once on the receipt. */
+    trackingCodeHash: text('tracking_code_hash'),
   },
   (t) => [
     uniqueIndex('cases_idempotency_idx')
@@ -260,4 +287,16 @@ export const incidents = pgTable(
 export const caseNumberCounters = pgTable('case_number_counters', {
   day: text('day').primaryKey(),
   last: integer('last').notNull(),
+});
+
+/** The applicant's service rating (好差评) after delivery: one per case, replaceable for 7 days. */
+export const caseRatings = pgTable('case_ratings', {
+  caseId: uuid('case_id')
+    .primaryKey()
+    .references(() => cases.id),
+  score: integer('score').notNull(),
+  comment: text('comment'),
+  /** When the applicant first rated: a replacement is accepted until 7 days after. */
+  firstRatedAt: timestamp('first_rated_at', { withTimezone: true }).notNull(),
+  ratedAt: timestamp('rated_at', { withTimezone: true }).notNull(),
 });

@@ -1,8 +1,8 @@
 // Users and API tokens. Tokens are random 32-byte secrets shown once; only their SHA-256 is stored.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { apiTokens, users } from './schema.ts';
+import { apiTokens, sessions, users } from './schema.ts';
 
 export type Role = 'clerk' | 'department' | 'manager' | 'admin';
 
@@ -14,6 +14,29 @@ export interface User {
   department: string | null;
 }
 
+/** A user as admins see them: whether they are disabled (never the password hash). */
+export interface UserRecord extends User {
+  disabled: boolean;
+}
+
+/** The columns of a User: never the password hash, so it cannot leak through a response. */
+const userColumns = {
+  id: users.id,
+  username: users.username,
+  displayName: users.displayName,
+  role: users.role,
+  department: users.department,
+};
+
+const recordColumns = { ...userColumns, disabledAt: users.disabledAt };
+
+function toRecord({
+  disabledAt,
+  ...user
+}: { disabledAt: Date | null } & Record<string, unknown>): UserRecord {
+  return { ...(user as unknown as User), disabled: disabledAt !== null };
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -22,24 +45,35 @@ export function newToken(): string {
   return `yjs_${randomBytes(32).toString('base64url')}`;
 }
 
+/** The live user a token belongs to: not revoked, and the user not disabled. */
 export async function userByToken(db: Db, token: string): Promise<User | undefined> {
   const [row] = await db
-    .select({
-      id: users.id,
-      username: users.username,
-      displayName: users.displayName,
-      role: users.role,
-      department: users.department,
-    })
+    .select(userColumns)
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt)));
+    .where(
+      and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)),
+    );
   return row as User | undefined;
 }
 
 export async function findUserByName(db: Db, username: string): Promise<User | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.username, username));
+  const [row] = await db.select(userColumns).from(users).where(eq(users.username, username));
   return row as User | undefined;
+}
+
+/** What signing in needs: the user, their password hash (if any) and whether they are disabled. */
+export async function credentialsOf(
+  db: Db,
+  username: string,
+): Promise<{ user: User; passwordHash: string | null; disabled: boolean } | undefined> {
+  const [row] = await db
+    .select({ ...userColumns, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.username, username));
+  if (!row) return undefined;
+  const { passwordHash, disabledAt, ...user } = row;
+  return { user: user as User, passwordHash, disabled: disabledAt !== null };
 }
 
 export interface NewUser {
@@ -47,14 +81,51 @@ export interface NewUser {
   displayName: string;
   role: Role;
   department?: string;
+  /** Already hashed (db/passwords.ts). */
+  passwordHash?: string;
 }
 
 export async function createUser(db: Db, u: NewUser): Promise<User> {
   const [row] = await db
     .insert(users)
-    .values({ id: randomUUID(), ...u, department: u.department ?? null })
-    .returning();
+    .values({
+      id: randomUUID(),
+      username: u.username,
+      displayName: u.displayName,
+      role: u.role,
+      department: u.department ?? null,
+      passwordHash: u.passwordHash ?? null,
+    })
+    .returning(userColumns);
   return row as User;
+}
+
+/** Sets a user's password hash and ends their sessions (a reset signs out everywhere); false if no user. */
+export async function setPasswordHash(db: Db, userId: string, passwordHash: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ passwordHash })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  if (rows.length === 0) return false;
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+  return true;
+}
+
+/** Disables or enables a user; disabling ends their sessions. The user after the change, if they exist. */
+export async function setDisabled(
+  db: Db,
+  userId: string,
+  disabled: boolean,
+): Promise<UserRecord | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ disabledAt: disabled ? new Date() : null })
+    .where(eq(users.id, userId))
+    .returning(recordColumns);
+  if (!row) return undefined;
+  if (disabled) await db.delete(sessions).where(eq(sessions.userId, userId));
+  return toRecord(row);
 }
 
 /** Issues a token for a user; the plain token is returned once and never stored. */
@@ -73,13 +144,27 @@ export async function issueTokenWithId(
   return { id, token };
 }
 
-export async function listUsers(db: Db): Promise<User[]> {
-  return (await db.select().from(users).orderBy(users.username)) as User[];
+/** A user's tokens, newest first: what admins may see of them (never the secret nor its hash). */
+export async function tokensOf(db: Db, userId: string) {
+  return db
+    .select({
+      id: apiTokens.id,
+      label: apiTokens.label,
+      createdAt: apiTokens.createdAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.userId, userId))
+    .orderBy(desc(apiTokens.createdAt));
 }
 
-export async function findUser(db: Db, id: string): Promise<User | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id));
-  return row as User | undefined;
+export async function listUsers(db: Db): Promise<UserRecord[]> {
+  return (await db.select(recordColumns).from(users).orderBy(users.username)).map(toRecord);
+}
+
+export async function findUser(db: Db, id: string): Promise<UserRecord | undefined> {
+  const [row] = await db.select(recordColumns).from(users).where(eq(users.id, id));
+  return row ? toRecord(row) : undefined;
 }
 
 /** Revokes a token by the id it was issued under; true when it existed and was live. */

@@ -136,6 +136,8 @@ export interface TestApi {
   app: import('../api/deps.ts').App;
   url: string;
   tokens: Record<string, string>;
+  /** Demo passwords for /login: user name -> password. */
+  passwords: Record<string, string>;
   /** Uploads a file as the clerk (multipart, as a browser would). */
   upload(bytes: Buffer, filename?: string, token?: string): Promise<ApiResponse>;
   /** One uploaded PDF for every material of a process: material id -> upload id. */
@@ -158,7 +160,9 @@ export interface ApiResponse {
 }
 
 /** The API over real HTTP on a free port, with a worker, a database and the demo accounts. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(
+  appOptions: Partial<import('../api/app.ts').BuildAppOptions> = {},
+): Promise<TestApi> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -180,6 +184,7 @@ export async function startTestApi(): Promise<TestApi> {
     taskQueue: engine.taskQueue,
     materials: new FsMaterialStore(join(dir, 'materials')),
     materialMaxBytes: 256 * 1024,
+    ...appOptions,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const materialSets = new Map<string, Record<string, string>>();
@@ -188,6 +193,7 @@ export async function startTestApi(): Promise<TestApi> {
     app,
     url,
     tokens: Object.fromEntries(credentials.map((c) => [c.user, c.token])),
+    passwords: Object.fromEntries(credentials.map((c) => [c.user, c.password])),
     call: (method, path, token, body, headers = {}) => callApi(url, method, path, token, body, headers),
     async upload(bytes, filename = 'scan.pdf', token) {
       const response = await uploadMaterial(

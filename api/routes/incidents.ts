@@ -1,19 +1,21 @@
-// Incidents (managers): department systems that have not taken a dispatched step. Retry with
+// Incidents: department systems that have not taken a dispatched step. Managers see all; department
+// staff see their own department's (their system is the one failing). Retry with
 // POST /api/cases/:id/steps/:stepId/redispatch once the department's system is back.
 import { Type } from 'typebox';
 import { openIncidents } from '../../db/incidents.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/app/auth.ts';
+import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { problems } from '../schemas/common.ts';
 
 export function incidentRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/incidents',
     {
-      preHandler: requireRole('manager', 'admin'),
+      preHandler: requireRole('manager', 'admin', 'department'),
       schema: {
         tags: ['incidents'],
         summary: 'Open incidents: dispatches to department systems that keep failing',
+        description: "Department staff see only their own department's incidents.",
         response: {
           200: Type.Array(
             Type.Object({
@@ -35,8 +37,12 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
         },
       },
     },
-    async () =>
-      (await openIncidents(deps.db)).map(({ incident, caseNo }) => ({
+    async (request) => {
+      const user = currentUser(request);
+      const rows = (await openIncidents(deps.db)).filter(
+        ({ incident }) => user.role !== 'department' || incident.department === user.department,
+      );
+      return rows.map(({ incident, caseNo }) => ({
         caseId: incident.caseId,
         caseNo,
         stepId: incident.stepId,
@@ -47,6 +53,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
         retrying: incident.retrying === 1,
         firstAt: incident.firstAt.toISOString(),
         lastAt: incident.lastAt.toISOString(),
-      })),
+      }));
+    },
   );
 }

@@ -3,6 +3,7 @@
 import type { Integrations } from '../../departments/integrations.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { authenticate } from '../plugins/app/auth.ts';
+import { registerWebUi } from '../plugins/app/web-ui.ts';
 import { calendarRoutes } from './calendars.ts';
 import { callbackRoutes } from './callbacks.ts';
 import { caseChangeRoutes } from './cases/changes.ts';
@@ -14,20 +15,35 @@ import { incidentRoutes } from './incidents.ts';
 import { materialRoutes } from './materials.ts';
 import { meRoutes } from './me.ts';
 import { processRoutes } from './processes.ts';
+import { sessionRoutes } from './session.ts';
 import { taskRoutes } from './tasks.ts';
+import { trackingRoutes } from './tracking.ts';
+import { userAdminRoutes } from './user-admin.ts';
 import { userRoutes } from './users.ts';
 
-export async function registerRoutes(app: App, deps: AppDeps, integrations: Integrations): Promise<void> {
+export interface RouteOptions {
+  integrations: Integrations;
+  /** The clock tracking answers by (tests move it). */
+  now?: () => Date;
+  /** The built browser UI (web/dist) to serve at /; absent: no UI routes. */
+  webDist?: string;
+}
+
+export async function registerRoutes(app: App, deps: AppDeps, options: RouteOptions): Promise<void> {
   // Open to anyone: liveness and readiness (no case data).
   healthRoutes(app, deps);
 
   // Department systems: each callback is authenticated by its HMAC signature, not by a bearer token.
-  await callbackRoutes(app, deps, integrations);
+  await callbackRoutes(app, deps, options.integrations);
 
-  // Staff and API systems: a bearer token on every request.
+  // Applicants: their case number and tracking code, checked by the routes themselves.
+  trackingRoutes(app, deps, options.now ? { now: options.now } : {});
+
+  // Staff and API systems: a bearer token or a browser session on every request.
   await app.register(async (scope) => {
     const api = scope as App;
     authenticate(api, deps.db);
+    sessionRoutes(api, deps);
     meRoutes(api);
     processRoutes(api, deps);
     caseRoutes(api, deps);
@@ -39,5 +55,9 @@ export async function registerRoutes(app: App, deps: AppDeps, integrations: Inte
     incidentRoutes(api, deps);
     calendarRoutes(api, deps);
     userRoutes(api, deps);
+    userAdminRoutes(api, deps);
   });
+
+  // The browser UI: static files and the pages a browser navigates to (after the API, which keeps its 404s).
+  if (options.webDist) await registerWebUi(app, options.webDist);
 }

@@ -1,6 +1,7 @@
 // User and token administration (admins only). Tokens are shown once, at issue; the database keeps hashes.
 
 import { Type } from 'typebox';
+import { hashPassword } from '../../db/passwords.ts';
 import {
   createUser,
   findUser,
@@ -16,6 +17,9 @@ import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Me, NewUserBody } from '../schemas/users.ts';
 
+/** A user as admins list them. */
+export const UserRecord = Type.Object({ ...Me.properties, disabled: Type.Boolean() });
+
 export function userRoutes(app: App, deps: AppDeps): void {
   const admin = { preHandler: requireRole('admin') };
 
@@ -26,7 +30,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['users'],
         summary: 'All users',
-        response: { 200: Type.Array(Me), ...problems(401, 403) },
+        response: { 200: Type.Array(UserRecord), ...problems(401, 403) },
       },
     },
     async () => listUsers(deps.db),
@@ -70,7 +74,11 @@ export function userRoutes(app: App, deps: AppDeps): void {
           `There is already a user '${request.body.username}'.`,
         );
       }
-      return reply.status(201).send(await createUser(deps.db, request.body));
+      const { password, ...user } = request.body;
+      const passwordHash = password === undefined ? undefined : await hashPassword(password);
+      return reply
+        .status(201)
+        .send(await createUser(deps.db, { ...user, ...(passwordHash ? { passwordHash } : {}) }));
     },
   );
 
@@ -114,6 +122,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
       if (!(await revokeToken(deps.db, request.params.id))) {
         throw notFound('token', `There is no live token ${request.params.id}.`);
       }
+      app.forgetTokens();
       return reply.status(204).send(null);
     },
   );

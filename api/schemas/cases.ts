@@ -54,7 +54,14 @@ export const DeliveryBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const CaseCreated = Type.Object({ id: Id, caseNo: Type.String(), status: Type.String() });
+export const CaseCreated = Type.Object({
+  id: Id,
+  caseNo: Type.String(),
+  status: Type.String(),
+  trackingCode: Type.Union([Type.String(), Type.Null()], {
+    description: "the applicant's tracking code, shown once (null on an idempotent replay)",
+  }),
+});
 
 export const ClockView = Type.Object({
   clock: Type.String({ description: 'promised (承诺时限) or statutory (法定时限)' }),
@@ -140,9 +147,8 @@ export const CaseListQuery = Type.Object({
   ),
   caseNo: Type.Optional(
     Type.String({
-      minLength: 3,
-      maxLength: 40,
-      pattern: '^[A-Za-z0-9-]+$',
+      minLength: 1,
+      maxLength: 64,
       description: 'a whole case number or its beginning, e.g. YJS-20261128',
     }),
   ),

@@ -21,6 +21,9 @@ export const NewUserBody = Type.Object(
       Type.Literal('admin'),
     ]),
     department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    password: Type.Optional(
+      Type.String({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 // Every third-party Fastify plugin the API uses, registered in one place (as in fastify/demo's
 // plugins/external): the app's own plugins are in ../app, the routes in ../../routes.
+import cookie from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import { registerMultipart } from './multipart.ts';
 import { registerOpenApi } from './openapi.ts';
@@ -11,4 +12,6 @@ export interface ExternalPluginOptions {
 export async function registerExternalPlugins(app: FastifyInstance, options: ExternalPluginOptions) {
   await registerOpenApi(app);
   await registerMultipart(app, options.materialMaxBytes);
+  // Browser sessions (plugins/app/session.ts) ride on a cookie.
+  await app.register(cookie);
 }

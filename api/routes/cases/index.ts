@@ -4,6 +4,7 @@ import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
 import { listCases } from '../../../db/case-list.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
+import { issueTrackingCode } from '../../../db/tracking.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
 import type { App, AppDeps } from '../../deps.ts';
 import { currentUser, requireRole } from '../../plugins/app/auth.ts';
@@ -38,7 +39,11 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       );
       reply.header('location', `/api/cases/${row.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
-      return reply.status(created ? 201 : 200).send({ id: row.id, caseNo: row.caseNo, status: row.status });
+      // The tracking code exists in clear only in this answer (for the receipt); a replay cannot show it again.
+      const trackingCode = created ? await issueTrackingCode(deps.db, row.id) : null;
+      return reply
+        .status(created ? 201 : 200)
+        .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode });
     },
   );
 
@@ -109,6 +114,28 @@ export function caseRoutes(app: App, deps: AppDeps): void {
         { caseId: row.id, purpose: 'case-detail', fields: Object.keys(view.application) },
       ]);
       return view;
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/tracking-code',
+    {
+      preHandler: requireRole('clerk'),
+      schema: {
+        tags: ['cases'],
+        summary: 'Issue the applicant a new tracking code (the old one stops working)',
+        description: 'For an applicant who lost the receipt: the new code is shown once, here.',
+        params: CaseParams,
+        response: {
+          201: Type.Object({ trackingCode: Type.String() }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const row = await requireCase(deps.db, request.params.id);
+      reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ trackingCode: await issueTrackingCode(deps.db, row.id) });
     },
   );
 

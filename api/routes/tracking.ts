@@ -1,0 +1,221 @@
+// Applicants follow their case without an account (办件查询): the case number and the tracking code from
+// the receipt. The code travels in a header or a POST body, never in a query string that lands in access
+// logs. A wrong code and an unknown case number get the same 404 after the same work (no oracle), and
+// repeated failures per case number and per client address wait (429). After delivery the applicant
+// rates the service (好差评) once, and may change the rating within 7 days.
+
+import { eq, or } from 'drizzle-orm';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { accessesOf } from '../../db/access-log.ts';
+import { type CaseRow, caseTimeline, listSteps } from '../../db/cases.ts';
+import { findDelivery } from '../../db/deliveries.ts';
+import { cases } from '../../db/schema.ts';
+import { findRating, saveRating, trackingCodeMatches } from '../../db/tracking.ts';
+import type { App, AppDeps } from '../deps.ts';
+import { FailureLimiter } from '../failure-limiter.ts';
+import { conflict, Problem } from '../problem.ts';
+import { problems } from '../schemas/common.ts';
+import { trackingView } from '../tracking-view.ts';
+
+const Day = Type.Union([Type.String({ format: 'date' }), Type.Null()]);
+const Instant = Type.String({ format: 'date-time' });
+
+export const Tracking = Type.Object({
+  caseNo: Type.String(),
+  processId: Type.String(),
+  processName: Type.String(),
+  status: Type.String(),
+  submittedAt: Instant,
+  closedAt: Type.Union([Instant, Type.Null()]),
+  promisedDate: Day,
+  summary: Type.String({ description: 'where the case stands, in plain Chinese' }),
+  steps: Type.Array(
+    Type.Object({
+      stepId: Type.String(),
+      name: Type.String(),
+      departmentName: Type.String(),
+      state: Type.Union([
+        Type.Literal('waiting'),
+        Type.Literal('in_progress'),
+        Type.Literal('supplement_requested'),
+        Type.Literal('done'),
+        Type.Literal('denied'),
+        Type.Literal('not_needed'),
+        Type.Literal('withdrawn'),
+      ]),
+      text: Type.String(),
+      expectedBy: Day,
+      finishedAt: Type.Union([Instant, Type.Null()]),
+    }),
+  ),
+  results: Type.Array(
+    Type.Object({ name: Type.String(), department: Type.String(), readyForCollection: Type.Boolean() }),
+  ),
+  supplements: Type.Array(
+    Type.Object({
+      stepId: Type.String(),
+      departmentName: Type.String(),
+      requestedAt: Instant,
+      items: Type.Array(Type.Object({ item: Type.String(), name: Type.String(), reason: Type.String() })),
+    }),
+  ),
+  delivered: Type.Boolean(),
+  accesses: Type.Array(
+    Type.Object({
+      departmentName: Type.String(),
+      at: Instant,
+      stepName: Type.Union([Type.String(), Type.Null()]),
+      purpose: Type.Union([Type.String(), Type.Null()]),
+      what: Type.String({ description: 'case view | material download | worklist | delivery | other' }),
+    }),
+  ),
+  rating: Type.Union([
+    Type.Null(),
+    Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]), at: Instant }),
+  ]),
+});
+
+const CaseNo = Type.String({ minLength: 1, maxLength: 64 });
+const Code = Type.String({ minLength: 1, maxLength: 64, description: 'the tracking code on the receipt' });
+
+const RatingView = Type.Object({
+  score: Type.Integer(),
+  comment: Type.Union([Type.String(), Type.Null()]),
+  at: Instant,
+});
+
+const REPLACE_WITHIN_MS = 7 * 86_400_000;
+
+export interface TrackingRouteOptions {
+  now?: () => Date;
+  limiter?: FailureLimiter;
+}
+
+export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOptions = {}): void {
+  const now = options.now ?? (() => new Date());
+  // 100-bit codes cannot be guessed; the limit keeps anyone from trying case numbers or codes in bulk.
+  const limiter = options.limiter ?? new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
+  const anonymous = { config: { anonymous: true } };
+
+  /** The case the number and code open, or the one 404 every failure gets. */
+  async function open(request: FastifyRequest, reply: FastifyReply, caseNo: string, code: string) {
+    // Case numbers are upper case; applicants may type them in lower case.
+    const typed = caseNo.trim();
+    const keys = [`case:${typed.toUpperCase()}`, `ip:${request.ip}`];
+    limiter.check(keys, 'tracking', reply);
+    reply.header('cache-control', 'no-store');
+    const [row] = await deps.db
+      .select()
+      .from(cases)
+      .where(or(eq(cases.caseNo, typed), eq(cases.caseNo, typed.toUpperCase())))
+      .limit(1);
+    // Hash and compare on both paths (an unknown case compares against a dummy hash).
+    if (!trackingCodeMatches(code, row?.trackingCodeHash) || !row) {
+      limiter.fail(keys);
+      throw new Problem(
+        404,
+        'unknown-tracking',
+        'Case not found',
+        'No case matches this case number and tracking code. Check both on the receipt.',
+      );
+    }
+    return row;
+  }
+
+  async function view(row: CaseRow) {
+    const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
+    const [steps, events, delivery, accesses, rating] = await Promise.all([
+      listSteps(deps.db, row.id),
+      caseTimeline(deps.db, row.id),
+      findDelivery(deps.db, row.id),
+      accessesOf(deps.db, row.id),
+      findRating(deps.db, row.id),
+    ]);
+    return trackingView({ row, definition, steps, events, delivery, accesses, rating });
+  }
+
+  app.get(
+    '/api/track/:caseNo',
+    {
+      ...anonymous,
+      schema: {
+        tags: ['tracking'],
+        summary: "An applicant's view of their case (case number + X-Tracking-Code header; no account)",
+        security: [],
+        params: Type.Object({ caseNo: CaseNo }),
+        headers: Type.Object({ 'x-tracking-code': Code }),
+        response: { 200: Tracking, ...problems(400, 404, 429) },
+      },
+    },
+    async (request, reply) =>
+      view(await open(request, reply, request.params.caseNo, request.headers['x-tracking-code'])),
+  );
+
+  app.post(
+    '/api/track',
+    {
+      ...anonymous,
+      schema: {
+        tags: ['tracking'],
+        summary: 'The same view for forms: case number and tracking code in the body',
+        security: [],
+        body: Type.Object({ caseNo: CaseNo, trackingCode: Code }, { additionalProperties: false }),
+        response: { 200: Tracking, ...problems(400, 404, 429) },
+      },
+    },
+    async (request, reply) =>
+      view(await open(request, reply, request.body.caseNo, request.body.trackingCode)),
+  );
+
+  app.post(
+    '/api/track/rating',
+    {
+      ...anonymous,
+      schema: {
+        tags: ['tracking'],
+        summary: 'Rate the service after delivery (好差评): once per case, changeable within 7 days',
+        security: [],
+        body: Type.Object(
+          {
+            caseNo: CaseNo,
+            trackingCode: Code,
+            score: Type.Integer({ minimum: 1, maximum: 5 }),
+            comment: Type.Optional(Type.String({ maxLength: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: RatingView, 200: RatingView, ...problems(400, 404, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      const row = await open(request, reply, request.body.caseNo, request.body.trackingCode);
+      const delivery = await findDelivery(deps.db, row.id);
+      if (!delivery?.handedOverAt) {
+        throw conflict(
+          'not-delivered',
+          'Not delivered yet',
+          'The service can be rated once the results have been handed over.',
+        );
+      }
+      const at = now();
+      const previous = await findRating(deps.db, row.id);
+      if (previous && at.getTime() > previous.firstRatedAt.getTime() + REPLACE_WITHIN_MS) {
+        throw conflict(
+          'rating-closed',
+          'Rating closed',
+          'This case was rated more than 7 days ago; the rating can no longer be changed.',
+        );
+      }
+      const saved = await saveRating(
+        deps.db,
+        row.id,
+        { score: request.body.score, comment: request.body.comment?.trim() || null },
+        at,
+      );
+      return reply
+        .status(previous ? 200 : 201)
+        .send({ score: saved.score, comment: saved.comment, at: saved.ratedAt.toISOString() });
+    },
+  );
+}

@@ -1,0 +1,31 @@
+// Builds the browser UI: the staff app (index.html) and the applicant's tracking page (track.html) as two
+// entries, so the applicant's phone never downloads the staff app. The manifest lets the bundle-size test
+// sum each entry's static import closure. `npm run dev:web` proxies /api to a running backend.
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+export default defineConfig({
+  root,
+  base: '/',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    manifest: true,
+    // Staff pages carry antd and rjsf; the budgets are checked by test/browser/bundle-size.test.ts.
+    chunkSizeWarningLimit: 1500,
+    rolldownOptions: {
+      input: {
+        index: fileURLToPath(new URL('index.html', import.meta.url)),
+        track: fileURLToPath(new URL('track.html', import.meta.url)),
+      },
+    },
+  },
+  server: {
+    port: Number(process.env.WEB_PORT ?? 5173),
+    proxy: { '/api': { target: process.env.API_URL ?? 'http://127.0.0.1:3000', changeOrigin: false } },
+  },
+});
