@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CREDIT_CODE_PATTERN, companyStartup } from '../processes/company-startup.ts';
-import { parallelApprovals, registrationApproval } from '../processes/examples.ts';
+import { parallelApprovals, registrationApproval } from '../test/fixtures/examples.ts';
 import {
   checkDecision,
   checkOutputValue,

@@ -5,9 +5,6 @@ import { checkDecision, type OutputValue } from '../process/decision.ts';
 import type { Expression, ProcessDefinition, StepDefinition } from '../process/definition.ts';
 import { initialStatuses, plan } from '../process/planner.ts';
 import { ancestors, validateDefinition } from '../process/validate.ts';
-import { afterDeath } from './after-death.ts';
-import { CREDIT_CODE_PATTERN, companyStartup } from './company-startup.ts';
-import { isKnownDepartment } from './departments.ts';
 import {
   afterDeathApplication,
   companyStartupApplication,
@@ -20,7 +17,10 @@ import {
   restaurantApplication,
   SAMPLES,
   type SampleApprovals,
-} from './examples.ts';
+} from '../test/fixtures/examples.ts';
+import { afterDeath } from './after-death.ts';
+import { CREDIT_CODE_PATTERN, companyStartup } from './company-startup.ts';
+import { isKnownDepartment } from './departments.ts';
 import { homeTransfer, PROPERTY_UNIT_PATTERN, UTILITIES } from './home-transfer.ts';
 import { CATALOG, loadCatalog } from './index.ts';
 import { BIRTH_CERTIFICATE_PATTERN, newborn } from './newborn.ts';

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../db/client.ts';
-import { SAMPLE_SCAN } from '../processes/examples.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
+import { SAMPLE_SCAN } from './fixtures/examples.ts';
 
 /** A sample material for uploads in tests (a tiny PDF). */
 export const SAMPLE_PDF = SAMPLE_SCAN;
