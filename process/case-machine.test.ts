@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { companyStartup } from '../processes/company-startup.ts';
-import { CaseMachine, type CaseOptions, type Effects, type StepClock } from './case-machine.ts';
+import { CaseMachine, type CaseOptions, type Effects } from './case-machine.ts';
+import type { ClockSpan } from './clock.ts';
 import type { Actor, Decision, OutputValue } from './decision.ts';
 import type { ProcessDefinition, StepDefinition } from './definition.ts';
 import type { CaseEvent, StepDeadlines } from './events.ts';
@@ -816,7 +817,7 @@ describe('incidents and redispatch', () => {
 
 describe('the deadlines option', () => {
   const spy = () => {
-    const calls: { stepId: string; clock: StepClock; now: number }[] = [];
+    const calls: { stepId: string; clock: ClockSpan; now: number }[] = [];
     const deadlines: CaseOptions['deadlines'] = (stepId, clock, now): StepDeadlines => {
       calls.push({ stepId, clock: structuredClone(clock), now });
       return {
