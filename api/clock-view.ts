@@ -1,79 +1,49 @@
 // Clock states for display: from a case's timeline (when each step was dispatched, paused, resumed,
 // decided), its definition's limits and the calendar, computed at the moment of reading, so green turns
-// yellow and red without anyone writing anything.
+// yellow and red without anyone writing anything. The clocks are the case machine's own: the timeline is
+// replayed with the rule the machine moves them by, and read with the same model (process/step-clock.ts).
 import type { EventRow } from '../db/cases.ts';
 import type { WorkingCalendar } from '../process/calendar.ts';
-import { type ClockSpan, type ClockWarning, clockState } from '../process/clock.ts';
-import type { ProcessDefinition, TimeLimit } from '../process/definition.ts';
+import type { ClockWarning } from '../process/clock.ts';
+import type { ProcessDefinition } from '../process/definition.ts';
+import { type ClockReading, readClock, readStepClocks, spansOf } from '../process/step-clock.ts';
 
 export interface ClockView {
   clock: 'promised' | 'statutory';
   deadline: string | null;
   /** Working time used so far (office hours on working days, pauses excluded), in hours. */
   usedHours: number;
-  /** green | yellow | red | paused | stopped */
+  /** green | yellow | red | paused | stopped | unknown */
   state: string;
   /** For a stopped clock: where it stood at the decision. */
   finalState: string | null;
   note?: string;
 }
 
-const PAUSE_OPENS = new Set(['step.supplement_requested', 'step.special_stage_opened']);
-const PAUSE_CLOSES = new Set(['step.supplemented', 'step.special_stage_closed']);
-const STOPS = new Set(['step.approved', 'step.denied', 'step.terminated', 'step.cancelled']);
-
-/** Each step's clock span, read off the timeline. */
-export function spansFromTimeline(events: EventRow[]): Map<string, ClockSpan> {
-  const spans = new Map<string, ClockSpan>();
-  for (const e of events) {
-    if (!e.stepId) continue;
-    const at = e.at.getTime();
-    if (e.type === 'step.dispatched') spans.set(e.stepId, { startedAt: at, pauses: [] });
-    const span = spans.get(e.stepId);
-    if (!span) continue;
-    if (PAUSE_OPENS.has(e.type))
-      span.pauses.push({
-        from: at,
-        reason: e.type === 'step.supplement_requested' ? 'supplement' : 'special-stage',
-      });
-    if (PAUSE_CLOSES.has(e.type)) {
-      const open = span.pauses.at(-1);
-      if (open && open.to === undefined) open.to = at;
-    }
-    if (STOPS.has(e.type)) span.stoppedAt = at;
-  }
-  return spans;
-}
-
-function view(
-  calendar: WorkingCalendar,
-  span: ClockSpan,
-  limit: TimeLimit,
-  clock: ClockView['clock'],
-  now: number,
-  warning: ClockWarning,
-): ClockView {
-  try {
-    const s = clockState(calendar, span, limit, now, clock === 'promised' ? warning : {});
+/** A clock reading as the API shows it. */
+export function clockView(reading: ClockReading): ClockView {
+  if (reading.state === 'unknown') {
     return {
-      clock,
-      deadline: s.deadline === undefined ? null : new Date(s.deadline).toISOString(),
-      usedHours: Math.round((s.usedMs / 3_600_000) * 100) / 100,
-      state: s.state,
-      finalState: s.finalState ?? null,
-    };
-  } catch (error) {
-    if ((error as Error).name !== 'CalendarRangeError') throw error;
-    return {
-      clock,
+      clock: reading.clock,
       deadline: null,
       usedHours: 0,
       state: 'unknown',
       finalState: null,
-      note: (error as Error).message,
+      note: reading.note,
     };
   }
+  return {
+    clock: reading.clock,
+    deadline: reading.deadline === undefined ? null : new Date(reading.deadline).toISOString(),
+    usedHours: Math.round((reading.usedMs / 3_600_000) * 100) / 100,
+    state: reading.state,
+    finalState: reading.finalState ?? null,
+  };
 }
+
+/** The timeline as the clock model takes it. */
+const clockEvents = (events: EventRow[]) =>
+  events.map((e) => ({ type: e.type, stepId: e.stepId, at: e.at.getTime() }));
 
 export function stepClocks(
   definition: ProcessDefinition,
@@ -82,17 +52,12 @@ export function stepClocks(
   warning: ClockWarning,
   now: number,
 ): Map<string, ClockView[]> {
-  const spans = spansFromTimeline(events);
+  const spans = spansOf(clockEvents(events));
   const result = new Map<string, ClockView[]>();
   for (const step of definition.steps) {
     const span = spans.get(step.id);
     if (!span) continue;
-    const clocks: ClockView[] = [];
-    if (step.limits?.promised)
-      clocks.push(view(calendar, span, step.limits.promised, 'promised', now, warning));
-    if (step.limits?.statutory)
-      clocks.push(view(calendar, span, step.limits.statutory, 'statutory', now, warning));
-    result.set(step.id, clocks);
+    result.set(step.id, readStepClocks(calendar, step, span, warning, now).map(clockView));
   }
   return result;
 }
@@ -107,10 +72,10 @@ export function caseClock(
   now: number,
 ): ClockView | null {
   if (!definition.promise) return null;
-  const span: ClockSpan = {
+  const span = {
     startedAt: submittedAt.getTime(),
     pauses: [],
     ...(closedAt ? { stoppedAt: closedAt.getTime() } : {}),
   };
-  return view(calendar, span, definition.promise, 'promised', now, warning);
+  return clockView(readClock(calendar, span, definition.promise, 'promised', now, warning));
 }

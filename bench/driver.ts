@@ -10,7 +10,7 @@ import {
   parallelApprovals,
   registrationApproval,
   SAMPLE_SCAN,
-} from '../processes/examples.ts';
+} from '../test/fixtures/examples.ts';
 import { bareDecide, bareOpen } from './bare-workflow.ts';
 import { type Measured, pool } from './stats.ts';
 

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { companyStartup } from '../processes/company-startup.ts';
 import { calendarFromStateCouncilJson, type StateCouncilHolidayJson } from './calendar.ts';
 import { CaseClocks, type ClockAlarm } from './case-clocks.ts';
-import { CaseMachine, type StepClock } from './case-machine.ts';
-import type { ClockWarning } from './clock.ts';
+import { CaseMachine } from './case-machine.ts';
+import type { ClockSpan, ClockWarning } from './clock.ts';
 import type { ProcessDefinition } from './definition.ts';
 
 const CN = calendarFromStateCouncilJson(
@@ -21,7 +21,7 @@ const iso = (local: string) => new Date(at(local)).toISOString();
 const WARNING: ClockWarning = { fraction: 0.2 };
 const clocksFor = (definition: ProcessDefinition = companyStartup, warning: ClockWarning = WARNING) =>
   new CaseClocks(definition, CN, warning);
-const running = (startedAt: number, pauses: StepClock['pauses'] = []): StepClock => ({ startedAt, pauses });
+const running = (startedAt: number, pauses: ClockSpan['pauses'] = []): ClockSpan => ({ startedAt, pauses });
 
 // Wednesday 2026-09-30 is the last working day before the National Day break (10-01 … 10-07); Saturday
 // 10-10 is a make-up working day (调休).
@@ -111,7 +111,7 @@ describe('next alarm', () => {
   const drain = (
     clocks: CaseClocks,
     now: number,
-    steps: Record<string, { clock: StepClock }>,
+    steps: Record<string, { clock: ClockSpan }>,
     caseStartedAt = EVE,
   ) => {
     const fired: ClockAlarm[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { companyStartup } from '../processes/company-startup.ts';
-import { CaseMachine, type CaseOptions, type Effects, type StepClock } from './case-machine.ts';
+import { step, validDefinition } from '../test/fixtures/definitions.ts';
+import { CaseMachine, type CaseOptions, type Effects } from './case-machine.ts';
+import type { ClockSpan } from './clock.ts';
 import type { Actor, Decision, OutputValue } from './decision.ts';
-import type { ProcessDefinition, StepDefinition } from './definition.ts';
 import type { CaseEvent, StepDeadlines } from './events.ts';
-import { validateDefinition } from './validate.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -12,39 +12,6 @@ const HOUR = 60 * MINUTE;
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const t = (minutes: number) => T0 + minutes * MINUTE;
 const iso = (ms: number) => new Date(ms).toISOString();
-
-function step(id: string, dependsOn: string[] = [], extra: Partial<StepDefinition> = {}): StepDefinition {
-  return {
-    id,
-    title: `Step ${id}`,
-    department: 'D1',
-    adapter: 'worklist',
-    dependsOn,
-    fields: [],
-    materials: [],
-    inputs: [],
-    outputs: [],
-    ...extra,
-  };
-}
-
-function definition(steps: StepDefinition[], materials: string[] = []): ProcessDefinition {
-  const def: ProcessDefinition = {
-    id: 'test-process',
-    version: 1,
-    title: 'Test process',
-    departments: [
-      { code: 'D1', name: 'Department one' },
-      { code: 'D2', name: 'Department two' },
-    ],
-    form: { type: 'object', properties: {} },
-    materials: materials.map((id) => ({ id, title: `Material ${id}` })),
-    steps,
-  };
-  // The machine assumes a valid definition; make sure the fixtures are.
-  expect(validateDefinition(def)).toEqual([]);
-  return def;
-}
 
 const clerk: Actor = { userId: 'clerk-1' };
 const applicant: Actor = { userId: 'applicant-1' };
@@ -85,7 +52,7 @@ const none: Effects = { events: [], dispatch: [], withdraw: [] };
 
 /** a (outputs code, count) -> b -> c; d (department D2) independent. */
 const chain = () =>
-  definition([
+  validDefinition([
     step('a', [], {
       outputs: [
         { name: 'code', title: 'Code', type: 'string' },
@@ -99,7 +66,7 @@ const chain = () =>
 
 /** x || w || y (stop-case, D2) in parallel; z after y. */
 const stopper = () =>
-  definition([
+  validDefinition([
     step('x'),
     step('w'),
     step('y', [], { department: 'D2', onDeny: 'stop-case' }),
@@ -107,7 +74,7 @@ const stopper = () =>
   ]);
 
 /** a -> [b || c]. */
-const fanOut = () => definition([step('a'), step('b', ['a']), step('c', ['a'])], ['m1', 'm2']);
+const fanOut = () => validDefinition([step('a'), step('b', ['a']), step('c', ['a'])]);
 
 describe('sequence numbers', () => {
   it('numbers every event 1, 2, 3 … across transitions, with no gaps', () => {
@@ -204,7 +171,7 @@ describe('start', () => {
   });
 
   it('dispatches an auto step to its adapter too', () => {
-    const def = definition([
+    const def = validDefinition([
       step('auto', [], {
         adapter: 'auto',
         rules: [{ id: 'r1', description: 'always', when: true, outcome: 'approve' }],
@@ -380,8 +347,7 @@ describe('deny', () => {
 });
 
 describe('supplement (补正)', () => {
-  const def = () =>
-    definition([step('s'), step('t', ['s']), step('u', [], { department: 'D2' })], ['m1', 'm2']);
+  const def = () => validDefinition([step('s'), step('t', ['s']), step('u', [], { department: 'D2' })]);
 
   it('a request pauses only that step: an open pause, no dispatch, nothing released', () => {
     const m = new CaseMachine(def(), { adapters: { s: 'http' } });
@@ -584,7 +550,7 @@ describe('refusals', () => {
 
 describe('deficiencies (容缺受理)', () => {
   it('terminates a step still owing materials, withdraws it (http), cancels its dependants: terminated', () => {
-    const def = definition([step('a'), step('b', ['a'])], ['m1']);
+    const def = validDefinition([step('a'), step('b', ['a'])]);
     const m = new CaseMachine(def, {
       adapters: { a: 'http' },
       deficiencies: [{ stepId: 'a', materials: ['m1'], due: iso(t(60)) }],
@@ -602,7 +568,7 @@ describe('deficiencies (容缺受理)', () => {
   });
 
   it('a stop-case step terminated stops the whole case', () => {
-    const def = definition([step('reg', [], { onDeny: 'stop-case' }), step('p', ['reg']), step('q')], ['m1']);
+    const def = validDefinition([step('reg', [], { onDeny: 'stop-case' }), step('p', ['reg']), step('q')]);
     const m = new CaseMachine(def, { deficiencies: [{ stepId: 'reg', materials: ['m1'], due: iso(t(60)) }] });
     m.start(t(0), 'clerk-1');
     const fx = m.deficiencyDue('reg', t(60));
@@ -691,7 +657,7 @@ describe('deficiencies (容缺受理)', () => {
 
 describe('withdraw', () => {
   it("cancels every undecided step and closes 'withdrawn' with the results", () => {
-    const def = definition([
+    const def = validDefinition([
       step('a', [], { outputs: [{ name: 'code', title: 'Code', type: 'string' }] }),
       step('b', ['a']),
       step('c', ['a']),
@@ -800,7 +766,7 @@ describe('incidents and redispatch', () => {
 
   // A step that ended (terminated, cancelled) with an open incident is not redispatched.
   it('refuses to redispatch a step terminated while it had an open incident', () => {
-    const def = definition([step('a'), step('b')], ['m1']);
+    const def = validDefinition([step('a'), step('b')]);
     const m = new CaseMachine(def, {
       adapters: { a: 'http' },
       deficiencies: [{ stepId: 'a', materials: ['m1'], due: iso(t(60)) }],
@@ -816,7 +782,7 @@ describe('incidents and redispatch', () => {
 
 describe('the deadlines option', () => {
   const spy = () => {
-    const calls: { stepId: string; clock: StepClock; now: number }[] = [];
+    const calls: { stepId: string; clock: ClockSpan; now: number }[] = [];
     const deadlines: CaseOptions['deadlines'] = (stepId, clock, now): StepDeadlines => {
       calls.push({ stepId, clock: structuredClone(clock), now });
       return {

@@ -2,12 +2,14 @@
 // instant given. The workflow wires Temporal messages, timers and activities to it; tests drive it with no
 // server. Each transition returns the events to record and the side effects to carry out (dispatching a
 // step to an adapter, withdrawing one); it never performs them.
+import type { ClockSpan } from './clock.ts';
 import type { Actor, Decision } from './decision.ts';
 import { checkDecision, type DecisionProblem, type OutputValue } from './decision.ts';
 import type { AdapterKind, CaseOutcome, CaseStatus, ProcessDefinition, StepStatus } from './definition.ts';
 import { ACTIVE_STEP_STATUSES, isTerminal, stepById } from './definition.ts';
 import type { CaseEvent, SpecialStageKind, StepDeadlines, SupplementItem } from './events.ts';
 import { initialStatuses, plan } from './planner.ts';
+import { type ClockEventType, clockAfter } from './step-clock.ts';
 
 /** 容缺受理: a step accepted with non-core materials promised by a deadline. */
 export interface Deficiency {
@@ -24,16 +26,9 @@ export interface CaseOptions {
   adapters?: Record<string, AdapterKind>;
   deficiencies?: Deficiency[];
   /** Deadlines for a step whose clock (re)starts; supplied by the clock module. */
-  deadlines?: (stepId: string, clock: StepClock, now: number) => StepDeadlines;
+  deadlines?: (stepId: string, clock: ClockSpan, now: number) => StepDeadlines;
   /** The case's promised deadline for an intake at `now`. */
   caseDeadline?: (now: number) => string | undefined;
-}
-
-/** Working-time clock of one step: starts at dispatch, pauses for supplements and special stages. */
-export interface StepClock {
-  startedAt?: number;
-  pauses: { from: number; to?: number; reason: 'supplement' | 'special-stage' }[];
-  stoppedAt?: number;
 }
 
 export interface StepRuntime {
@@ -45,7 +40,8 @@ export interface StepRuntime {
   /** Materials still owed under 容缺受理. */
   owed: string[];
   incident?: string;
-  clock: StepClock;
+  /** Working-time clock: starts at dispatch, pauses for supplements and special stages (step-clock.ts). */
+  clock: ClockSpan;
   deadlines: StepDeadlines;
 }
 
@@ -121,6 +117,12 @@ export class CaseMachine {
     return event;
   }
 
+  /** Moves a step's clock as its event does: the same rule the read side replays the timeline with. */
+  private moveClock(stepId: string, type: ClockEventType, now: number): void {
+    const step = this.steps[stepId]!;
+    step.clock = clockAfter(step.clock, type, now);
+  }
+
   private restartClock(stepId: string, now: number): StepDeadlines {
     const step = this.steps[stepId]!;
     step.deadlines = this.options.deadlines?.(stepId, step.clock, now) ?? {};
@@ -135,7 +137,7 @@ export class CaseMachine {
       if (t.to === 'awaiting_decision') {
         step.status = 'awaiting_decision';
         step.round = 1;
-        step.clock = { startedAt: now, pauses: [] };
+        this.moveClock(t.stepId, 'step.dispatched', now);
         const adapter = this.adapterOf(t.stepId);
         const deadlines = this.restartClock(t.stepId, now);
         this.emit(fx, now, 'system', {
@@ -157,7 +159,7 @@ export class CaseMachine {
     const step = this.steps[stepId]!;
     step.status = 'cancelled';
     step.incident = undefined;
-    step.clock.stoppedAt = now;
+    this.moveClock(stepId, 'step.cancelled', now);
     this.emit(fx, now, 'system', { type: 'step.cancelled', stepId, because, withdrawn: withdraw });
     const adapter = this.adapterOf(stepId);
     if (withdraw && adapter === 'http') fx.withdraw.push({ stepId, adapter });
@@ -209,7 +211,7 @@ export class CaseMachine {
     if (decision.outcome === 'supplement') {
       step.status = 'supplement_requested';
       step.supplementItems = decision.items ?? [];
-      step.clock.pauses.push({ from: now, reason: 'supplement' });
+      this.moveClock(decision.stepId, 'step.supplement_requested', now);
       this.emit(fx, now, actor, {
         type: 'step.supplement_requested',
         stepId: decision.stepId,
@@ -218,7 +220,7 @@ export class CaseMachine {
       });
       return fx;
     }
-    step.clock.stoppedAt = now;
+    this.moveClock(decision.stepId, decision.outcome === 'approve' ? 'step.approved' : 'step.denied', now);
     step.incident = undefined;
     if (decision.outcome === 'approve') {
       const outputs = decision.outputs ?? {};
@@ -261,8 +263,7 @@ export class CaseMachine {
   supplement(stepId: string, note: string, materials: string[], actor: Actor, now: number): Effects {
     const fx = this.effects();
     const step = this.steps[stepId]!;
-    const pause = step.clock.pauses.at(-1);
-    if (pause && pause.to === undefined) pause.to = now;
+    this.moveClock(stepId, 'step.supplemented', now);
     step.status = 'awaiting_decision';
     step.supplementItems = undefined;
     step.round += 1;
@@ -312,7 +313,7 @@ export class CaseMachine {
     const step = this.steps[stepId]!;
     step.status = 'in_special_stage';
     step.stage = { kind, since: now };
-    step.clock.pauses.push({ from: now, reason: 'special-stage' });
+    this.moveClock(stepId, 'step.special_stage_opened', now);
     this.emit(fx, now, actor.userId, { type: 'step.special_stage_opened', stepId, kind, opinion });
     return fx;
   }
@@ -321,8 +322,7 @@ export class CaseMachine {
     const fx = this.effects();
     const step = this.steps[stepId]!;
     const kind = step.stage!.kind;
-    const pause = step.clock.pauses.at(-1);
-    if (pause && pause.to === undefined) pause.to = now;
+    this.moveClock(stepId, 'step.special_stage_closed', now);
     step.status = 'awaiting_decision';
     step.stage = undefined;
     const deadlines = this.restartClock(stepId, now);
@@ -367,7 +367,7 @@ export class CaseMachine {
     const wasActive = ACTIVE_STEP_STATUSES.includes(step.status);
     step.status = 'terminated';
     step.incident = undefined;
-    step.clock.stoppedAt = now;
+    this.moveClock(stepId, 'step.terminated', now);
     this.emit(fx, now, 'system', {
       type: 'step.terminated',
       stepId,

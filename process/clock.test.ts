@@ -18,6 +18,7 @@ import {
   type FiredAlarms,
   nextAlarm,
   projectedDeadline,
+  type StartedSpan,
   spanAt,
   validateLimit,
   validateWarning,
@@ -36,7 +37,7 @@ const at = (date: string, time = '10:00') => Date.parse(`${date}T${time}:00+08:0
 const bj = (ms: number | undefined) =>
   ms === undefined ? undefined : new Date(ms + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
 
-const span = (startedAt: number, pauses: ClockPause[] = [], stoppedAt?: number): ClockSpan =>
+const span = (startedAt: number, pauses: ClockPause[] = [], stoppedAt?: number): StartedSpan =>
   stoppedAt === undefined ? { startedAt, pauses } : { startedAt, pauses, stoppedAt };
 const supplement = (from: number, to?: number): ClockPause =>
   to === undefined ? { from, reason: 'supplement' } : { from, to, reason: 'supplement' };

@@ -44,10 +44,14 @@ export interface ClockPause {
   reason: PauseReason;
 }
 
-/** A step's or a case's clock, as recorded facts (all epoch ms). */
+/**
+ * A step's or a case's clock, as recorded facts (all epoch ms): the one clock type. The case machine keeps
+ * one per step and the read side rebuilds the same from the timeline, both through clockAfter
+ * (step-clock.ts).
+ */
 export interface ClockSpan {
-  /** When the step (or case) was accepted: the clock starts. */
-  startedAt: number;
+  /** When the step (or case) was accepted: the clock starts. Absent until the step is dispatched. */
+  startedAt?: number;
   /** Intervals that do not count; may overlap; parts before startedAt are ignored. */
   pauses: ClockPause[];
   /** The decision: the clock stops. */
@@ -91,6 +95,31 @@ export interface ClockState {
   yellowAt?: number;
   /** When the clock turns (or turned) red, i.e. the deadline; for a stopped clock only if decided late. */
   redAt?: number;
+}
+
+/** A clock that has started: what deadlines, states and alarms are measured on. */
+export type StartedSpan = ClockSpan & { startedAt: number };
+
+export function isStarted(span: ClockSpan): span is StartedSpan {
+  return span.startedAt !== undefined;
+}
+
+function started(span: ClockSpan): StartedSpan {
+  if (!isStarted(span)) throw new RangeError('the clock has not started: it has no deadline or state yet');
+  return span;
+}
+
+/**
+ * The colour of a clock at `t`, given its deadline and yellow instant: red from the deadline, yellow from
+ * yellowAt, green before. Because both are the EARLIEST instants at which the used time reaches their level
+ * (see the top of this file), this is the same as comparing the used time with the budget, and it is the
+ * only place the colour is decided: clockState, and the worklist's urgency from the recorded deadlines.
+ * An instant hidden by an open pause is absent, and then not yet reached.
+ */
+export function levelAt(instants: { deadline?: number; yellowAt?: number }, t: number): ClockLevel {
+  if (instants.deadline !== undefined && t >= instants.deadline) return 'red';
+  if (instants.yellowAt !== undefined && t >= instants.yellowAt) return 'yellow';
+  return 'green';
 }
 
 export interface FiredAlarms {
@@ -199,7 +228,7 @@ export function warningThresholdMs(calendar: WorkingCalendar, budget: number, wa
  * not known, a pause ending after now is still open. Replaying a history at any past instant gives the same
  * answers the workflow saw then.
  */
-export function spanAt(span: ClockSpan, now: number): ClockSpan {
+export function spanAt<S extends ClockSpan>(span: S, now: number): S {
   const stoppedAt = span.stoppedAt !== undefined && span.stoppedAt <= now ? span.stoppedAt : undefined;
   const pauses: ClockPause[] = [];
   for (const p of span.pauses) {
@@ -207,7 +236,9 @@ export function spanAt(span: ClockSpan, now: number): ClockSpan {
     if (p.to !== undefined && p.to <= now) pauses.push({ ...p });
     else pauses.push({ from: p.from, reason: p.reason });
   }
-  return stoppedAt === undefined ? { startedAt: span.startedAt, pauses } : { ...span, pauses, stoppedAt };
+  const known = { ...span, pauses };
+  if (stoppedAt === undefined) delete known.stoppedAt;
+  return known;
 }
 
 /**
@@ -268,9 +299,11 @@ function instantOfUsage(
  * to addWorkingDays(startedAt, days) / addWorkingHours(startedAt, hours) without pauses; every pause moves it
  * later by exactly the working time the pause covers (overlaps counted once). Undefined while a pause is open,
  * unless the budget ran out before the pause began. A stopped clock treats an open pause as ended at the
- * decision. Throws RangeError for an invalid limit, CalendarRangeError past the published years.
+ * decision. Undefined too for a clock not started. Throws RangeError for an invalid limit, CalendarRangeError
+ * past the published years.
  */
 export function deadlineOf(calendar: WorkingCalendar, span: ClockSpan, limit: TimeLimit): number | undefined {
+  if (!isStarted(span)) return undefined;
   const budget = budgetMs(calendar, span.startedAt, limit);
   return instantOfUsage(calendar, span.startedAt, effectivePauses(span), budget);
 }
@@ -285,8 +318,8 @@ export function projectedDeadline(
   limit: TimeLimit,
   now: number,
 ): number {
-  const known = spanAt(span, now);
-  const closed: ClockSpan = { ...known, pauses: known.pauses.map((p) => ({ ...p, to: p.to ?? now })) };
+  const known = spanAt(started(span), now);
+  const closed: StartedSpan = { ...known, pauses: known.pauses.map((p) => ({ ...p, to: p.to ?? now })) };
   return deadlineOf(calendar, closed, limit)!;
 }
 
@@ -294,7 +327,7 @@ export function projectedDeadline(
 // State and alarms
 
 interface Timeline {
-  view: ClockSpan;
+  view: StartedSpan;
   pauses: Pause[];
   budget: number;
   threshold: number;
@@ -309,7 +342,7 @@ function timeline(
   warning: ClockWarning,
   now: number,
 ): Timeline {
-  const view = spanAt(span, now);
+  const view = spanAt(started(span), now);
   const pauses = effectivePauses(view);
   const budget = budgetMs(calendar, view.startedAt, limit);
   const threshold = warningThresholdMs(calendar, budget, warning);
@@ -323,6 +356,7 @@ function timeline(
  * The clock at `now` (the span is read as known at `now`, see spanAt). Green while the remaining working
  * time is above the warning threshold, yellow from yellowAt, red from the deadline (remainingMs <= 0);
  * 'paused' while a pause is open; 'stopped' after the decision, with finalState = the level at the decision.
+ * Throws RangeError for a clock not started.
  */
 export function clockState(
   calendar: WorkingCalendar,
@@ -336,8 +370,8 @@ export function clockState(
   const end = t.view.stoppedAt ?? now;
   const usedMs = workingMsBetween(calendar, t.view.startedAt, end, t.pauses);
   const remainingMs = t.budget - usedMs;
-  const level: ClockLevel =
-    remainingMs <= 0 ? 'red' : t.threshold > 0 && remainingMs <= t.threshold ? 'yellow' : 'green';
+  // remainingMs <= 0 exactly from the deadline, <= thresholdMs exactly from yellowAt: one rule, levelAt.
+  const level = levelAt(t, end);
   const paused = !stopped && t.view.pauses.some((p) => p.to === undefined);
   const state: ClockState = {
     usedMs,
@@ -375,6 +409,7 @@ export function nextAlarm(
   now: number,
   fired: FiredAlarms,
 ): Alarm | undefined {
+  if (!isStarted(span)) return undefined;
   const known = spanAt(span, now);
   if (known.stoppedAt !== undefined) return undefined;
   if (fired.red) return undefined;

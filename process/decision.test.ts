@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CREDIT_CODE_PATTERN, companyStartup } from '../processes/company-startup.ts';
-import { parallelApprovals, registrationApproval } from '../processes/examples.ts';
+import { step } from '../test/fixtures/definitions.ts';
+import { parallelApprovals, registrationApproval } from '../test/fixtures/examples.ts';
 import {
   checkDecision,
   checkOutputValue,
@@ -9,27 +10,8 @@ import {
   type DecisionProblem,
   type OutputValue,
 } from './decision.ts';
-import type { OutputSpec, ProcessDefinition, StepDefinition, StepStatus } from './definition.ts';
+import type { OutputSpec, ProcessDefinition, StepStatus } from './definition.ts';
 import { validateDefinition } from './validate.ts';
-
-function step(
-  id: string,
-  department: string,
-  outputs: OutputSpec[],
-  dependsOn: string[] = [],
-): StepDefinition {
-  return {
-    id,
-    title: `Step ${id}`,
-    department,
-    adapter: 'worklist',
-    dependsOn,
-    fields: [],
-    materials: [],
-    inputs: [],
-    outputs,
-  };
-}
 
 /** One step per output flavour, so each check can be exercised on its own. */
 const def: ProcessDefinition = {
@@ -43,14 +25,17 @@ const def: ProcessDefinition = {
   form: { type: 'object', properties: {} },
   materials: [],
   steps: [
-    step('certificate', 'HEALTH', [
-      { name: 'certificateNo', title: 'Certificate number', type: 'string', pattern: '[A-Z]\\d{6}' },
-      { name: 'birthDate', title: 'Date of birth', type: 'date' },
-      { name: 'weightKg', title: 'Weight', type: 'number' },
-      { name: 'twins', title: 'Twins', type: 'boolean' },
-      { name: 'note', title: 'Note', type: 'string', required: false },
-    ]),
-    step('household', 'PSB', [], ['certificate']),
+    step('certificate', [], {
+      department: 'HEALTH',
+      outputs: [
+        { name: 'certificateNo', title: 'Certificate number', type: 'string', pattern: '[A-Z]\\d{6}' },
+        { name: 'birthDate', title: 'Date of birth', type: 'date' },
+        { name: 'weightKg', title: 'Weight', type: 'number' },
+        { name: 'twins', title: 'Twins', type: 'boolean' },
+        { name: 'note', title: 'Note', type: 'string', required: false },
+      ],
+    }),
+    step('household', ['certificate'], { department: 'PSB' }),
   ],
 };
 

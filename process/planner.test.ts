@@ -1,53 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import type { OnDeny, ProcessDefinition, StepDefinition, StepStatus } from './definition.ts';
+import { step, validDefinition } from '../test/fixtures/definitions.ts';
+import type { ProcessDefinition, StepStatus } from './definition.ts';
 import { initialStatuses, outcomeOf, plan, type StepStatuses } from './planner.ts';
-import { validateDefinition } from './validate.ts';
-
-function step(id: string, dependsOn: string[] = [], onDeny?: OnDeny): StepDefinition {
-  return {
-    id,
-    title: `Step ${id}`,
-    department: 'D1',
-    adapter: 'worklist',
-    dependsOn,
-    fields: [],
-    materials: [],
-    inputs: [],
-    outputs: [],
-    ...(onDeny ? { onDeny } : {}),
-  };
-}
-
-function definition(...steps: StepDefinition[]): ProcessDefinition {
-  const def: ProcessDefinition = {
-    id: 'test-process',
-    version: 1,
-    title: 'Test process',
-    departments: [{ code: 'D1', name: 'Department one' }],
-    form: { type: 'object', properties: {} },
-    materials: [],
-    steps,
-  };
-  // The planner assumes a valid definition; make sure the fixtures are.
-  expect(validateDefinition(def)).toEqual([]);
-  return def;
-}
 
 /** a -> b -> c */
-const chain = () => definition(step('a'), step('b', ['a']), step('c', ['b']));
+const chain = () => validDefinition([step('a'), step('b', ['a']), step('c', ['b'])]);
 
 /** reg (stop-case) -> [p || q || r], like company start-up. */
 const fanOut = () =>
-  definition(step('reg', [], 'stop-case'), step('p', ['reg']), step('q', ['reg']), step('r', ['reg']));
+  validDefinition([
+    step('reg', [], { onDeny: 'stop-case' }),
+    step('p', ['reg']),
+    step('q', ['reg']),
+    step('r', ['reg']),
+  ]);
 
 /** [a || b] -> c */
-const fanIn = () => definition(step('a'), step('b'), step('c', ['a', 'b']));
+const fanIn = () => validDefinition([step('a'), step('b'), step('c', ['a', 'b'])]);
 
 /** a -> [b -> c || d]; e independent of all of them. */
-const branches = () => definition(step('a'), step('b', ['a']), step('c', ['b']), step('d', ['a']), step('e'));
+const branches = () =>
+  validDefinition([step('a'), step('b', ['a']), step('c', ['b']), step('d', ['a']), step('e')]);
 
 /** x and y (stop-case) in parallel; z after y. */
-const stopper = () => definition(step('x'), step('y', [], 'stop-case'), step('z', ['y']));
+const stopper = () => validDefinition([step('x'), step('y', [], { onDeny: 'stop-case' }), step('z', ['y'])]);
 
 const awaiting = (ids: string[]) => ids.map((stepId) => ({ stepId, to: 'awaiting_decision' }));
 
@@ -146,7 +122,7 @@ describe('plan: releasing steps', () => {
 
   it('releases one level per approval: a newly released step does not release its own dependants', () => {
     // c is listed before its dependency b.
-    const def = definition(step('c', ['b']), step('a'), step('b', ['a']));
+    const def = validDefinition([step('c', ['b']), step('a'), step('b', ['a'])]);
     const result = plan(def, { a: 'approved', b: 'blocked', c: 'blocked' });
     expect(result.transitions).toEqual(awaiting(['b']));
     expect(result.statuses.c).toBe('blocked');
@@ -193,7 +169,7 @@ describe('plan: denials (cancel-dependants)', () => {
   });
 
   it('cancels a chain in one call even when dependants are listed before their dependencies', () => {
-    const def = definition(step('c', ['b']), step('b', ['a']), step('a'));
+    const def = validDefinition([step('c', ['b']), step('b', ['a']), step('a')]);
     const result = plan(def, { a: 'denied', b: 'blocked', c: 'blocked' });
     expect(result.statuses).toEqual({ a: 'denied', b: 'cancelled', c: 'cancelled' });
     // `because` names the immediate failed dependency: b for c (b itself was cancelled because of a).
@@ -281,14 +257,14 @@ describe("plan: onDeny 'stop-case'", () => {
   });
 
   it('cancels independent branches too, withdrawing the ones awaiting a decision', () => {
-    const def = definition(
+    const def = validDefinition([
       step('x'),
-      step('y', [], 'stop-case'),
+      step('y', [], { onDeny: 'stop-case' }),
       step('z'),
       step('w', ['y']),
       step('v', ['x']),
       step('u'),
-    );
+    ]);
     const result = plan(def, {
       x: 'awaiting_decision',
       y: 'denied',
@@ -316,7 +292,7 @@ describe("plan: onDeny 'stop-case'", () => {
   });
 
   it('withdraws only awaiting steps; blocked ones carry no withdraw flag', () => {
-    const def = definition(step('a'), step('b', [], 'stop-case'), step('c', ['a']));
+    const def = validDefinition([step('a'), step('b', [], { onDeny: 'stop-case' }), step('c', ['a'])]);
     const result = plan(def, { a: 'awaiting_decision', b: 'denied', c: 'blocked' });
     expect(result.transitions).toEqual([
       { stepId: 'a', to: 'cancelled', because: 'b', withdraw: true },
@@ -336,7 +312,7 @@ describe("plan: onDeny 'stop-case'", () => {
   });
 
   it('a cancelled (not denied) stop-case step does not stop the case', () => {
-    const def = definition(step('a'), step('b', ['a'], 'stop-case'), step('c'));
+    const def = validDefinition([step('a'), step('b', ['a'], { onDeny: 'stop-case' }), step('c')]);
     const result = plan(def, { a: 'denied', b: 'blocked', c: 'awaiting_decision' });
     expect(result.transitions).toEqual([{ stepId: 'b', to: 'cancelled', because: 'a' }]);
     expect(result.statuses.c).toBe('awaiting_decision');
@@ -395,7 +371,13 @@ describe('plan: outcome and finished', () => {
   });
 
   it('runs a whole case to completion by approving whatever awaits a decision', () => {
-    const def = definition(step('a'), step('b', ['a']), step('c', ['a']), step('d', ['b', 'c']), step('e'));
+    const def = validDefinition([
+      step('a'),
+      step('b', ['a']),
+      step('c', ['a']),
+      step('d', ['b', 'c']),
+      step('e'),
+    ]);
     let result = plan(def, initialStatuses(def));
     const order: string[][] = [];
     while (!result.finished) {

@@ -1,47 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { companyStartup } from '../processes/company-startup.ts';
-import type { AdapterKind, OnDeny, OutputType, ProcessDefinition, StepDefinition } from './definition.ts';
+import { definition, step } from '../test/fixtures/definitions.ts';
+import type { AdapterKind, OnDeny, OutputType, ProcessDefinition } from './definition.ts';
 import { ancestors, type DefinitionProblem, findCycle, validateDefinition } from './validate.ts';
-
-/** A minimal valid step; tests override what they break. */
-function step(id: string, extra: Partial<StepDefinition> = {}): StepDefinition {
-  return {
-    id,
-    title: `Step ${id}`,
-    department: 'D1',
-    adapter: 'worklist',
-    dependsOn: [],
-    fields: [],
-    materials: [],
-    inputs: [],
-    outputs: [],
-    ...extra,
-  };
-}
-
-/** A minimal valid definition around the given steps. */
-function definition(steps: StepDefinition[], extra: Partial<ProcessDefinition> = {}): ProcessDefinition {
-  return {
-    id: 'test-process',
-    version: 1,
-    title: 'Test process',
-    departments: [
-      { code: 'D1', name: 'Department one' },
-      { code: 'D2', name: 'Department two' },
-    ],
-    form: {
-      type: 'object',
-      properties: { name: { type: 'string' }, age: { type: 'integer' } },
-      required: ['name'],
-    },
-    materials: [
-      { id: 'm1', title: 'Material one', core: true },
-      { id: 'm2', title: 'Material two' },
-    ],
-    steps,
-    ...extra,
-  };
-}
 
 /** Deliberately ill-typed input, as it would arrive from JSON. */
 const loose = (value: unknown) => value as ProcessDefinition;

@@ -5,9 +5,7 @@ import { checkDecision, type OutputValue } from '../process/decision.ts';
 import type { Expression, ProcessDefinition, StepDefinition } from '../process/definition.ts';
 import { initialStatuses, plan } from '../process/planner.ts';
 import { ancestors, validateDefinition } from '../process/validate.ts';
-import { afterDeath } from './after-death.ts';
-import { CREDIT_CODE_PATTERN, companyStartup } from './company-startup.ts';
-import { isKnownDepartment } from './departments.ts';
+import { findStep } from '../test/fixtures/definitions.ts';
 import {
   afterDeathApplication,
   companyStartupApplication,
@@ -20,7 +18,10 @@ import {
   restaurantApplication,
   SAMPLES,
   type SampleApprovals,
-} from './examples.ts';
+} from '../test/fixtures/examples.ts';
+import { afterDeath } from './after-death.ts';
+import { CREDIT_CODE_PATTERN, companyStartup } from './company-startup.ts';
+import { isKnownDepartment } from './departments.ts';
 import { homeTransfer, PROPERTY_UNIT_PATTERN, UTILITIES } from './home-transfer.ts';
 import { CATALOG, loadCatalog } from './index.ts';
 import { BIRTH_CERTIFICATE_PATTERN, newborn } from './newborn.ts';
@@ -238,12 +239,6 @@ describe('company start-up (企业开办), as domain.md describes it', () => {
 const engine = new LogicEngine();
 const evaluate = (expression: Expression, data: unknown): unknown => engine.run(expression, data);
 
-function step(def: ProcessDefinition, id: string): StepDefinition {
-  const found = def.steps.find((s) => s.id === id);
-  if (!found) throw new Error(`${def.id} has no step '${id}'`);
-  return found;
-}
-
 /**
  * What an auto step decides over the data: the first rule whose `when` holds (JsonLogic truthiness, as
  * activities/rules.ts judges it), else its `otherwise`.
@@ -378,7 +373,7 @@ describe('the catalog holds the six real processes of domain.md', () => {
     it('rules read form fields and outputs of steps that come before', () => {
       for (const s of def.steps) {
         const before = new Set(
-          [...ancestors(def.steps, s.id)].flatMap((id) => step(def, id).outputs.map((o) => o.name)),
+          [...ancestors(def.steps, s.id)].flatMap((id) => findStep(def, id).outputs.map((o) => o.name)),
         );
         for (const path of (s.rules ?? [])
           .flatMap((r) => [r.when, ...Object.values(r.outputs ?? {})])
@@ -443,7 +438,7 @@ describe('company start-up samples keep their older exports', () => {
 
 describe('newborn (出生一件事), as domain.md describes it', () => {
   const data = (application: unknown) => ({ application, outputs: {} });
-  const eligibility = step(newborn, 'eligibility');
+  const eligibility = findStep(newborn, 'eligibility');
   const variant = (patch: Record<string, unknown>) => ({ ...structuredClone(newbornApplication), ...patch });
 
   it('pre-check -> [A certificate || B vaccination] -> C household -> [D medical || E card]; G in parallel', () => {
@@ -472,16 +467,16 @@ describe('newborn (出生一件事), as domain.md describes it', () => {
   });
 
   it('household registration needs the birth certificate number; D and E the child’s ID number', () => {
-    expect(step(newborn, 'household').inputs).toContain('birthCertificateNo');
-    expect(step(newborn, 'household').outputs.find((o) => o.name === 'childIdNumber')?.pattern).toBe(
+    expect(findStep(newborn, 'household').inputs).toContain('birthCertificateNo');
+    expect(findStep(newborn, 'household').outputs.find((o) => o.name === 'childIdNumber')?.pattern).toBe(
       '\\d{17}[0-9X]',
     );
-    expect(step(newborn, 'birth-certificate').outputs[0]).toMatchObject({
+    expect(findStep(newborn, 'birth-certificate').outputs[0]).toMatchObject({
       name: 'birthCertificateNo',
       pattern: BIRTH_CERTIFICATE_PATTERN,
     });
-    expect(step(newborn, 'medical-insurance').inputs).toEqual(['childIdNumber']);
-    expect(step(newborn, 'social-security-card').inputs).toEqual(['childIdNumber']);
+    expect(findStep(newborn, 'medical-insurance').inputs).toEqual(['childIdNumber']);
+    expect(findStep(newborn, 'social-security-card').inputs).toEqual(['childIdNumber']);
   });
 
   it('the sample passes the pre-check instantly', () => {
@@ -527,9 +522,9 @@ describe('newborn (出生一件事), as domain.md describes it', () => {
 });
 
 describe('open a restaurant (开办餐饮店), as domain.md describes it', () => {
-  const check = step(restaurant, 'licence-check');
-  const fire = step(restaurant, 'fire-check');
-  const signage = step(restaurant, 'signage');
+  const check = findStep(restaurant, 'licence-check');
+  const fire = findStep(restaurant, 'fire-check');
+  const signage = findStep(restaurant, 'signage');
   const data = (patch: Record<string, unknown> = {}) => ({
     application: { ...structuredClone(restaurantApplication), ...patch },
     outputs: {},
@@ -594,11 +589,11 @@ describe('open a restaurant (开办餐饮店), as domain.md describes it', () =>
     const { sign: _sign, ...noSign } = data({ wantsOutdoorSign: false }).application;
     expect(evaluate(signage.condition!, { application: noSign })).toBe(false);
     expect(evaluate(signage.condition!, { application: {} })).toBe(false);
-    expect(step(restaurant, 'food-permit').condition).toBeUndefined();
+    expect(findStep(restaurant, 'food-permit').condition).toBeUndefined();
   });
 
   it('B and C share the floor plan; the fire brigade sees neither the operator’s ID nor the food-safety manager', () => {
-    expect(step(restaurant, 'food-permit').materials).toContain('floor-plan');
+    expect(findStep(restaurant, 'food-permit').materials).toContain('floor-plan');
     expect(fire.materials).toEqual(['floor-plan', 'fire-equipment-plan', 'fire-commitment']);
     expect(fire.fields).not.toContain('operator');
     expect(fire.fields).not.toContain('foodSafetyManager');
@@ -608,7 +603,7 @@ describe('open a restaurant (开办餐饮店), as domain.md describes it', () =>
 });
 
 describe('second-hand home transfer with utilities, as domain.md describes it', () => {
-  const gate = step(homeTransfer, 'seizure-check');
+  const gate = findStep(homeTransfer, 'seizure-check');
   const upstream = upstreamOutputs(homeTransfer, homeTransferApprovals, gate.id);
 
   it('A filing -> B tax -> seizure gate -> C registration -> [D water || E power || F gas || G broadband]', () => {
@@ -633,7 +628,7 @@ describe('second-hand home transfer with utilities, as domain.md describes it', 
       broadband: 'BROADBAND',
     });
     expect(
-      step(homeTransfer, 'contract-filing').outputs.find((o) => o.name === 'propertyUnitNo')?.pattern,
+      findStep(homeTransfer, 'contract-filing').outputs.find((o) => o.name === 'propertyUnitNo')?.pattern,
     ).toBe(PROPERTY_UNIT_PATTERN);
   });
 
@@ -652,19 +647,19 @@ describe('second-hand home transfer with utilities, as domain.md describes it', 
 
   it('each utility is opted into on the form: the sample takes water, power and gas, not broadband', () => {
     const included = UTILITIES.filter((u) =>
-      evaluate(step(homeTransfer, u).condition!, { application: homeTransferApplication }),
+      evaluate(findStep(homeTransfer, u).condition!, { application: homeTransferApplication }),
     );
     expect(included).toEqual(['water', 'power', 'gas']);
     const { gas: _gas, ...noGas } = homeTransferApplication;
-    expect(evaluate(step(homeTransfer, 'gas').condition!, { application: noGas })).toBe(false);
+    expect(evaluate(findStep(homeTransfer, 'gas').condition!, { application: noGas })).toBe(false);
     for (const s of ['contract-filing', 'tax', 'seizure-check', 'transfer']) {
-      expect(step(homeTransfer, s).condition, s).toBeUndefined();
+      expect(findStep(homeTransfer, s).condition, s).toBeUndefined();
     }
   });
 
   it('utilities see the address, the new holder and their own account, and consume the new certificate', () => {
     for (const u of UTILITIES) {
-      const s = step(homeTransfer, u);
+      const s = findStep(homeTransfer, u);
       expect(s.fields).toEqual(['propertyAddress', 'newAccountHolder', u]);
       expect(s.inputs).toContain('newCertificateNo');
       expect(s.fields).not.toContain('price');
@@ -684,11 +679,14 @@ describe('retirement (退休一件事), as domain.md describes it', () => {
       'housing-fund': 'HPF',
       'retiree-medical': 'HSA',
     });
-    expect(step(retirement, 'pension').outputs[0]).toMatchObject({ name: 'retirementDate', type: 'date' });
+    expect(findStep(retirement, 'pension').outputs[0]).toMatchObject({
+      name: 'retirementDate',
+      type: 'date',
+    });
     for (const id of ['housing-fund', 'retiree-medical']) {
-      expect(step(retirement, id).inputs, id).toContain('retirementDate');
+      expect(findStep(retirement, id).inputs, id).toContain('retirementDate');
     }
-    expect(step(retirement, 'retiree-medical').fields).not.toContain('bankAccount');
+    expect(findStep(retirement, 'retiree-medical').fields).not.toContain('bankAccount');
   });
 });
 
@@ -714,9 +712,9 @@ describe('after a death (身后一件事), as domain.md describes it', () => {
   });
 
   it('the pension stop and funeral grant needs the cremation certificate; the funeral home sees no bank account', () => {
-    expect(step(afterDeath, 'pension-funeral-grant').inputs).toContain('cremationCertificateNo');
-    expect(step(afterDeath, 'cremation').fields).not.toContain('payeeAccount');
-    expect(step(afterDeath, 'household-cancellation').fields).not.toContain('payeeAccount');
+    expect(findStep(afterDeath, 'pension-funeral-grant').inputs).toContain('cremationCertificateNo');
+    expect(findStep(afterDeath, 'cremation').fields).not.toContain('payeeAccount');
+    expect(findStep(afterDeath, 'household-cancellation').fields).not.toContain('payeeAccount');
     expect(SAMPLES['after-death']?.application).toBe(afterDeathApplication);
   });
 });

@@ -2,7 +2,7 @@
 // server in TEST_DATABASE_URL): a company start-up from intake to completion, and every refusal.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companyStartupApplication, parallelApprovals, registrationApproval } from '../processes/examples.ts';
+import { companyStartupApplication, parallelApprovals, registrationApproval } from './fixtures/examples.ts';
 import { startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;

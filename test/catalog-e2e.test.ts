@@ -2,7 +2,7 @@
 // database: the clerk submits the sample application with its materials, instant steps decide themselves,
 // and each department approves its steps with the sample outputs as they reach its worklist.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLES } from '../processes/examples.ts';
+import { SAMPLES } from './fixtures/examples.ts';
 import { startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;

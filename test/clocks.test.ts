@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogNotifier } from '../activities/notifier.ts';
 import { bundledNationalCalendar } from '../db/calendars.ts';
-import { caseTimeline, insertCase, listSteps } from '../db/cases.ts';
+import { caseTimeline, listSteps } from '../db/cases.ts';
 import type { Database } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import type { Deficiency } from '../process/case-machine.ts';
@@ -15,14 +15,14 @@ import type { ProcessDefinition, StepDefinition } from '../process/definition.ts
 import { companyStartup } from '../processes/company-startup.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import {
-  type CaseInput,
   closeStageUpdate,
   decideUpdate,
   openStageUpdate,
   stateQuery,
   supplementUpdate,
 } from '../workflows/messages.ts';
-import { openTestDatabase } from './helpers.ts';
+import { definition, step } from './fixtures/definitions.ts';
+import { openTestDatabase, startCase } from './helpers.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 
 const CST = (local: string) => new Date(`${local}+08:00`).getTime();
@@ -69,57 +69,32 @@ async function startRig(localStart: string): Promise<Rig> {
 }
 
 // Built on company start-up's form and materials, with only the limits each test gives.
-const { limits: _stepLimits, ...base } = companyStartup.steps[0]!;
-const { promise: _casePromise, ...process } = companyStartup;
-function step(id: string, extra: Partial<StepDefinition> = {}): StepDefinition {
-  return {
-    ...base,
-    id,
+const { limits: _stepLimits, id: _stepId, ...registration } = companyStartup.steps[0]!;
+const { promise: _casePromise, steps: _steps, ...startup } = companyStartup;
+const startupStep = (id: string, extra: Partial<StepDefinition> = {}) =>
+  step(id, {
+    ...registration,
     title: id,
     dependsOn: [],
     inputs: [],
     outputs: [],
     onDeny: 'cancel-dependants',
     ...extra,
-  };
-}
-function definition(steps: StepDefinition[], promise?: ProcessDefinition['promise']): ProcessDefinition {
-  return {
-    ...process,
-    id: `clock-${randomUUID().slice(0, 8)}`,
-    steps,
-    ...(promise ? { promise } : {}),
-  };
-}
+  });
+const startupDefinition = (steps: StepDefinition[], promise?: ProcessDefinition['promise']) =>
+  definition(steps, { ...startup, id: `clock-${randomUUID().slice(0, 8)}`, ...(promise ? { promise } : {}) });
 
-async function startCase(r: Rig, def: ProcessDefinition, deficiencies: Deficiency[] = []) {
-  const id = randomUUID();
-  await insertCase(r.database.db, {
-    id,
-    caseNoPrefix: 'T',
-    processId: def.id,
-    processVersion: def.version,
-    application: {},
-    submittedBy: r.clerk,
-    requestHash: 'h',
-    steps: def.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
-  });
-  const input: CaseInput = {
-    caseId: id,
-    caseNo: `T-${id.slice(0, 6)}`,
-    definition: def,
-    submittedBy: r.clerk,
-    calendar: bundledNationalCalendar(),
-    warning: { fraction: 0.2 },
-    deficiencies,
-  };
-  const handle = await r.env.client.workflow.start('caseWorkflow', {
-    taskQueue: 'clocks',
-    workflowId: id,
-    args: [input],
-  });
+/** A case under the national calendar, once the read model shows its first dispatch. */
+async function startRigCase(r: Rig, def: ProcessDefinition, deficiencies: Deficiency[] = []) {
+  const handle = await startCase(
+    { db: r.database.db, client: r.env.client, taskQueue: 'clocks', clerk: r.clerk },
+    def,
+    { calendar: bundledNationalCalendar(), warning: { fraction: 0.2 }, deficiencies },
+  );
   await expect
-    .poll(async () => (await listSteps(r.database.db, id)).some((s) => s.dispatchedAt !== null))
+    .poll(async () =>
+      (await listSteps(r.database.db, handle.workflowId)).some((s) => s.dispatchedAt !== null),
+    )
     .toBe(true);
   return handle;
 }
@@ -152,10 +127,9 @@ const decide = (stepId: string) => ({
 describe('clocks across National Day 2026', () => {
   it('counts a step accepted the day before the holiday to after it, and the case to the make-up Saturday; yellow then red, once each', async () => {
     const r = await startRig('2026-09-30T10:00:00');
-    const def = definition([step('review', { limits: { promised: { days: 1 }, statutory: { days: 20 } } })], {
-      days: 3,
-    });
-    const handle = await startCase(r, def);
+    const limits = { promised: { days: 1 }, statutory: { days: 20 } };
+    const def = startupDefinition([startupStep('review', { limits })], { days: 3 });
+    const handle = await startRigCase(r, def);
     const row = await stepRow(r, handle.workflowId, 'review');
     // 1 working day from Wed 30 Sep: 1-7 Oct are off, so the close of office on Thu 8 Oct.
     expect(row.promisedDeadline?.toISOString()).toBe(iso('2026-10-08T17:00:00'));
@@ -200,12 +174,12 @@ describe('pauses', () => {
   it('a supplement request pauses only its step; a special stage pauses its step; deadlines move by the paused working time', async () => {
     const r = await startRig('2026-09-14T10:00:00');
     const limits = { promised: { days: 2 } };
-    const def = definition([
-      step('a', { limits }),
-      step('b', { department: 'TAX', limits }),
-      step('c', { department: 'PSB', limits }),
+    const def = startupDefinition([
+      startupStep('a', { limits }),
+      startupStep('b', { department: 'TAX', limits }),
+      startupStep('c', { department: 'PSB', limits }),
     ]);
-    const handle = await startCase(r, def);
+    const handle = await startRigCase(r, def);
     const due = iso('2026-09-16T17:00:00');
     expect((await stepRow(r, handle.workflowId, 'a')).promisedDeadline?.toISOString()).toBe(due);
 
@@ -245,11 +219,11 @@ describe('pauses', () => {
 
   it('fires nothing for a step decided before yellow', async () => {
     const r = await startRig('2026-09-14T10:00:00');
-    const def = definition([
-      step('a', { limits: { promised: { days: 2 } } }),
-      step('b', { department: 'TAX' }),
+    const def = startupDefinition([
+      startupStep('a', { limits: { promised: { days: 2 } } }),
+      startupStep('b', { department: 'TAX' }),
     ]);
-    const handle = await startCase(r, def);
+    const handle = await startRigCase(r, def);
     await skipTo(r, '2026-09-14T11:00:00');
     await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
     await skipTo(r, '2026-09-21T10:00:00');
@@ -262,13 +236,13 @@ describe('pauses', () => {
 describe('accept with deficiency (容缺受理)', () => {
   it('terminates a step whose promised materials are not in by the deadline, and cancels its dependants', async () => {
     const r = await startRig('2026-09-14T10:00:00');
-    const def = definition([
-      step('a'),
-      step('b', { department: 'TAX', dependsOn: ['a'] }),
-      step('c', { department: 'PSB' }),
+    const def = startupDefinition([
+      startupStep('a'),
+      startupStep('b', { department: 'TAX', dependsOn: ['a'] }),
+      startupStep('c', { department: 'PSB' }),
     ]);
     const due = new Date(CST('2026-09-16T23:59:59.999')).toISOString();
-    const handle = await startCase(r, def, [{ stepId: 'a', materials: ['shareholder-resolution'], due }]);
+    const handle = await startRigCase(r, def, [{ stepId: 'a', materials: ['shareholder-resolution'], due }]);
     expect((await stepRow(r, handle.workflowId, 'a')).status).toBe('awaiting_decision');
     await skipTo(r, '2026-09-16T23:00:00');
     expect((await handle.query(stateQuery)).steps.a).toBe('awaiting_decision');

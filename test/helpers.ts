@@ -1,12 +1,16 @@
 // Shared by test files: a real database (PGlite in memory, or a fresh database on the Postgres server
 // named by TEST_DATABASE_URL) and a real worker on the shared Temporal dev server.
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { type Database, openDatabase } from '../db/client.ts';
-import { SAMPLE_SCAN } from '../processes/examples.ts';
+import { insertCase } from '../db/cases.ts';
+import { type Database, type Db, openDatabase } from '../db/client.ts';
+import type { ProcessDefinition } from '../process/definition.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
+import type { CaseInput } from '../workflows/messages.ts';
+import { SAMPLE_SCAN } from './fixtures/examples.ts';
 
 /** A sample material for uploads in tests (a tiny PDF). */
 export const SAMPLE_PDF = SAMPLE_SCAN;
@@ -77,6 +81,43 @@ export async function startTestEngine(): Promise<TestEngine> {
     },
   };
   return engine;
+}
+
+/** Where a test starts cases: its database, a Temporal client, the worker's task queue, the clerk who submits. */
+export interface CaseTarget {
+  db: Db;
+  client: Client;
+  taskQueue: string;
+  clerk: string;
+}
+
+/**
+ * Starts a case of `definition` as intake does once its checks pass: the case row with its steps, then
+ * caseWorkflow (workflowId = case id) with the definition snapshot and whatever else of the input is given
+ * (calendar, warning, deficiencies...). No form or material checks: tests give the definitions they need.
+ */
+export async function startCase(
+  target: CaseTarget,
+  definition: ProcessDefinition,
+  input: Partial<Omit<CaseInput, 'caseId' | 'definition'>> = {},
+) {
+  const id = randomUUID();
+  await insertCase(target.db, {
+    id,
+    caseNoPrefix: 'T',
+    processId: definition.id,
+    processVersion: definition.version,
+    application: {},
+    submittedBy: target.clerk,
+    requestHash: 'test',
+    steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
+  });
+  const args: CaseInput = { caseId: id, caseNo: `T-${id}`, definition, submittedBy: target.clerk, ...input };
+  return target.client.workflow.start('caseWorkflow', {
+    taskQueue: target.taskQueue,
+    workflowId: id,
+    args: [args],
+  });
 }
 
 /** A JSON request to an API over real HTTP, with an optional bearer token; the status and parsed body. */

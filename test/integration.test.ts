@@ -15,13 +15,13 @@ import type { Integrations } from '../departments/integrations.ts';
 import { sign } from '../departments/signing.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
-import { companyStartupApplication, registrationApproval } from '../processes/examples.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
+import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 
 const SECRETS = {

@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
-import { parallelApprovals, registrationApproval, SAMPLES } from '../processes/examples.ts';
 import { retirement } from '../processes/retirement.ts';
+import { parallelApprovals, registrationApproval, SAMPLES } from './fixtures/examples.ts';
 import { SAMPLE_PDF, startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { companyStartup } from '../processes/company-startup.ts';
-import { parallelApprovals, registrationApproval, SAMPLES } from '../processes/examples.ts';
 import { availablePort } from '../services/ports.ts';
+import { parallelApprovals, registrationApproval, SAMPLES } from './fixtures/examples.ts';
 import { uploadMaterials } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -14,11 +14,11 @@ import type { Database } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
-import { SAMPLES } from '../processes/examples.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
+import { SAMPLES } from './fixtures/examples.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 

@@ -5,12 +5,12 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../db/audit.ts';
-import { caseTimeline, insertCase, listSteps } from '../db/cases.ts';
+import { caseTimeline, listSteps } from '../db/cases.ts';
 import { createUser } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
-import { type CaseInput, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
-import { startTestEngine, type TestEngine } from './helpers.ts';
+import { type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { startCase as startTestCase, startTestEngine, type TestEngine } from './helpers.ts';
 
 let engine: TestEngine;
 let clerkId: string;
@@ -22,25 +22,11 @@ beforeAll(async () => {
 });
 afterAll(() => engine?.stop());
 
-async function startCase(definition: ProcessDefinition) {
-  const id = randomUUID();
-  await insertCase(engine.database.db, {
-    id,
-    caseNoPrefix: 'T',
-    processId: definition.id,
-    processVersion: definition.version,
-    application: {},
-    submittedBy: clerkId,
-    requestHash: 'test',
-    steps: definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
-  });
-  const input: CaseInput = { caseId: id, caseNo: `T-${id}`, definition, submittedBy: clerkId };
-  return engine.temporal.client.workflow.start('caseWorkflow', {
-    taskQueue: engine.taskQueue,
-    workflowId: id,
-    args: [input],
-  });
-}
+const startCase = (definition: ProcessDefinition) =>
+  startTestCase(
+    { db: engine.database.db, client: engine.temporal.client, taskQueue: engine.taskQueue, clerk: clerkId },
+    definition,
+  );
 
 const registrationOutputs = {
   creditCode: '91330106MA2KXXXX0Q',

@@ -4,18 +4,13 @@ import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
 import { departmentTasks } from '../../db/cases.ts';
 import { stepById } from '../../process/definition.ts';
+import { urgencyOf } from '../../process/step-clock.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, invalid } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Task, TaskQuery } from '../schemas/tasks.ts';
 import { pick } from '../views.ts';
-
-function urgencyOf(deadline: Date | null, yellowAt: Date | null, now: number): string {
-  if (!deadline) return 'none';
-  if (deadline.getTime() <= now) return 'red';
-  return yellowAt && yellowAt.getTime() <= now ? 'yellow' : 'green';
-}
 
 export function taskRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -62,7 +57,14 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           dispatchedAt: r.step.dispatchedAt?.toISOString() ?? null,
           deadline: r.step.promisedDeadline?.toISOString() ?? r.step.statutoryDeadline?.toISOString() ?? null,
           yellowAt: r.step.yellowAt?.toISOString() ?? null,
-          urgency: urgencyOf(r.step.promisedDeadline ?? r.step.statutoryDeadline, r.step.yellowAt, now),
+          // The clock runs (the step awaits a decision): the colour of the deadlines recorded for it.
+          urgency: urgencyOf(
+            {
+              deadline: (r.step.promisedDeadline ?? r.step.statutoryDeadline)?.getTime(),
+              yellowAt: r.step.yellowAt?.getTime(),
+            },
+            now,
+          ),
           application: pick(r.application, new Set(step.fields)),
           inputs: pick(r.data, new Set(step.inputs)),
           materials: step.materials,
