@@ -4,12 +4,13 @@
 // and from what the read model stores (the timeline as the projection writes it, the step rows'
 // recorded deadlines), and must be equal: the API's clock views, the worklist's urgency, the case clock.
 import { describe, expect, it } from 'vitest';
-import { auditRow, changesOf } from '../activities/projection.ts';
 import { evaluateRules } from '../activities/rules.ts';
 import { caseClock, clockView, stepClocks } from '../api/clock-view.ts';
 import { notApplicableSteps } from '../api/intake-checks.ts';
+import { auditRow } from '../db/audit.ts';
 import { bundledNationalCalendar } from '../db/calendars.ts';
 import type { EventRow } from '../db/cases.ts';
+import { changesOf } from '../db/read-model-changes.ts';
 import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Deficiency, type Effects } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';

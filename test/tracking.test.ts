@@ -3,7 +3,7 @@
 // failures are rate-limited per case number and per address, and the rating rules after delivery. The app
 // trusts X-Forwarded-For here so each test is its own client; its clock moves for the 7-day rule.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { companyStartupApplication, parallelApprovals, registrationApproval } from '../processes/examples.ts';
+import { companyStartupApplication, parallelApprovals, registrationApproval } from './fixtures/examples.ts';
 import { type ApiResponse, startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;
