@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { loadConfig } from './config.ts';
 import { loadIntegrations } from './departments/integrations.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
-import { ensureDemoUsers } from './services/demo-users.ts';
+import { type DemoCredential, ensureDemoUsers } from './services/demo-users.ts';
 import { stopOnSignals } from './services/system.ts';
 import { ensureWebBuilt } from './services/web-build.ts';
 import { startSystem } from './system.ts';
@@ -27,10 +27,15 @@ const demo =
     ? await startDemoDepartments(config.dataDir, config.simulatorPort)
     : undefined;
 const integrations = demo?.integrations ?? loadIntegrations(config.departmentsConfig);
+// Demo accounts exist before the API reports ready, so whoever waits for /readyz finds them.
+let credentials: DemoCredential[] = [];
 const system = await startSystem({
   config,
   withWorker: true,
   integrations,
+  beforeListen: async (database) => {
+    credentials = await ensureDemoUsers(database.db, config.dataDir);
+  },
   ...(web.dist ? { webDist: web.dist } : {}),
   logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
 }).catch(async (error) => {
@@ -42,7 +47,6 @@ stopOnSignals(async () => {
   await demo?.simulator.stop();
 });
 
-const credentials = await ensureDemoUsers(system.database.db, config.dataDir);
 const base = system.url.replace('127.0.0.1', 'localhost');
 const http = Object.keys(integrations);
 console.log(`

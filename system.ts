@@ -32,6 +32,8 @@ export interface SystemOptions {
   logger?: FastifyServerOptions['logger'];
   /** The built browser UI to serve at / (services/web-build.ts); absent: the API only. */
   webDist?: string;
+  /** Start-up work on the database before the API listens (and so before it reports ready). */
+  beforeListen?: (database: Database) => Promise<void>;
 }
 
 export async function startSystem({
@@ -40,6 +42,7 @@ export async function startSystem({
   logger,
   integrations: given,
   webDist,
+  beforeListen,
 }: SystemOptions): Promise<RunningSystem> {
   const integrations = given ?? loadIntegrations(config.departmentsConfig);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -51,6 +54,7 @@ export async function startSystem({
   try {
     const definitions = new DefinitionStore(database.db);
     await publishCatalog(definitions);
+    await beforeListen?.(database);
     const temporal = await openTemporal(config);
     stops.push(() => temporal.stop());
 

@@ -112,7 +112,7 @@ export class CaseMachine {
     actor: string,
     body: DistributiveOmit<CaseEvent, 'seq' | 'at' | 'actor'>,
   ) {
-    const event = { ...body, seq: ++this.seq, at: new Date(now).toISOString(), actor } as CaseEvent;
+    const event: CaseEvent = { ...body, seq: ++this.seq, at: new Date(now).toISOString(), actor };
     fx.events.push(event);
     return event;
   }
