@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { loadIntegrations } from './activities/integrations.ts';
 import { loadConfig } from './api/config.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
-import { ensureDemoUsers } from './services/demo-users.ts';
+import { type DemoCredential, ensureDemoUsers } from './services/demo-users.ts';
 import { startSystem, stopOnSignals } from './services/system.ts';
 import { ensureWebBuilt } from './services/web-build.ts';
 
@@ -26,11 +26,16 @@ const demo =
     ? await startDemoDepartments(config.dataDir, config.simulatorPort)
     : undefined;
 const integrations = demo?.integrations ?? loadIntegrations(config.departmentsConfig);
+// Demo accounts exist before the API answers /readyz, so whoever waits for it can sign in at once.
+let credentials: DemoCredential[] = [];
 const system = await startSystem({
   config,
   withWorker: true,
   integrations,
   ...(web.dist ? { webDist: web.dist } : {}),
+  prepare: async (database) => {
+    credentials = await ensureDemoUsers(database.db, config.dataDir);
+  },
   logger: { level: config.logLevel === 'info' ? 'warn' : config.logLevel },
 }).catch(async (error) => {
   await demo?.simulator.stop();
@@ -41,7 +46,6 @@ stopOnSignals(async () => {
   await demo?.simulator.stop();
 });
 
-const credentials = await ensureDemoUsers(system.database.db, config.dataDir);
 const base = system.url.replace('127.0.0.1', 'localhost');
 const http = Object.keys(integrations);
 console.log(`

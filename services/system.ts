@@ -61,6 +61,8 @@ export interface SystemOptions {
   logger?: FastifyServerOptions['logger'];
   /** The built browser UI to serve at / (services/web-build.ts); absent: the API only. */
   webDist?: string;
+  /** Runs once the database is open, before the API listens (e.g. demo accounts: ready means usable). */
+  prepare?: (database: Database) => Promise<void>;
 }
 
 export async function startSystem({
@@ -69,6 +71,7 @@ export async function startSystem({
   logger,
   integrations: given,
   webDist,
+  prepare,
 }: SystemOptions): Promise<RunningSystem> {
   const integrations = given ?? loadIntegrations(config.departmentsConfig);
   const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
@@ -80,6 +83,7 @@ export async function startSystem({
   try {
     const definitions = new DefinitionStore(database.db);
     await publishCatalog(definitions);
+    await prepare?.(database);
     const temporal = await openTemporal(config);
     stops.push(() => temporal.stop());
 
