@@ -73,10 +73,15 @@ export async function ensureWebBuilt(options: WebBuildOptions = {}): Promise<Web
   // Build beside dist and swap it in, so a half-finished build never replaces a working one.
   const next = join(web, `.dist-next-${process.pid}`);
   rmSync(next, { recursive: true, force: true });
+  // Vite keeps a NODE_ENV it finds (vitest sets 'test'), and React then builds its development JSX
+  // runtime: a production build needs NODE_ENV=production while it runs.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   try {
     await vite.build({
       configFile: config,
       root: web,
+      mode: 'production',
       logLevel: 'warn',
       build: { outDir: next, emptyOutDir: true },
     });
@@ -86,6 +91,8 @@ export async function ensureWebBuilt(options: WebBuildOptions = {}): Promise<Web
     renameSync(next, dist);
     rmSync(old, { recursive: true, force: true });
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(next, { recursive: true, force: true });
   }
   log(`Web UI: built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -8,7 +8,7 @@ import { eq, or } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { accessesOf } from '../../db/access-log.ts';
-import { type CaseRow, caseTimeline, listSteps } from '../../db/cases.ts';
+import { type CaseRow, caseTimeline, findCase, listSteps } from '../../db/cases.ts';
 import { findDelivery } from '../../db/deliveries.ts';
 import { cases } from '../../db/schema.ts';
 import { findRating, saveRating, trackingCodeMatches } from '../../db/tracking.ts';
@@ -105,13 +105,14 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
     const keys = [`case:${typed.toUpperCase()}`, `ip:${request.ip}`];
     limiter.check(keys, 'tracking', reply);
     reply.header('cache-control', 'no-store');
-    const [row] = await deps.db
-      .select()
+    // Only the hash first: an existing case costs the same small read as an unknown one.
+    const [found] = await deps.db
+      .select({ id: cases.id, hash: cases.trackingCodeHash })
       .from(cases)
       .where(or(eq(cases.caseNo, typed), eq(cases.caseNo, typed.toUpperCase())))
       .limit(1);
     // Hash and compare on both paths (an unknown case compares against a dummy hash).
-    if (!trackingCodeMatches(code, row?.trackingCodeHash) || !row) {
+    if (!trackingCodeMatches(code, found?.hash) || !found) {
       limiter.fail(keys);
       throw new Problem(
         404,
@@ -120,6 +121,8 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
         'No case matches this case number and tracking code. Check both on the receipt.',
       );
     }
+    const row = await findCase(deps.db, found.id);
+    if (!row) throw new Error('a case found by its number vanished');
     return row;
   }
 
