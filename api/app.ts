@@ -14,6 +14,7 @@ import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
+import { safeLoggerOptions } from './plugins/app/logging.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -40,12 +41,15 @@ export interface BuildAppOptions {
   /** When promised clocks turn yellow (default: 20% of the limit left). */
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
+  /** Browser origins of the Temporal UI allowed to call /codec (default: none). */
+  temporalUiOrigins?: string[];
+  /** Pino options (redaction of personal data and the safe error serialiser are added), or false. */
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLoggerOptions(options.logger ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);
@@ -74,6 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     materials: options.materials,
     materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),
+    temporalUiOrigins: options.temporalUiOrigins ?? [],
   };
 
   app.decorate('intake', deps.intake);

@@ -9,6 +9,7 @@ import { caseChangeRoutes } from './cases/changes.ts';
 import { decisionRoutes } from './cases/decisions.ts';
 import { deliveryRoutes } from './cases/delivery.ts';
 import { caseRoutes } from './cases/index.ts';
+import { codecPreflightRoutes, codecRoutes } from './codec.ts';
 import { healthRoutes } from './health.ts';
 import { incidentRoutes } from './incidents.ts';
 import { materialRoutes } from './materials.ts';
@@ -23,6 +24,9 @@ export async function registerRoutes(app: App, deps: AppDeps, integrations: Inte
 
   // Department systems: each callback is authenticated by its HMAC signature, not by a bearer token.
   await callbackRoutes(app, deps, integrations);
+
+  // CORS preflights of the codec endpoint: browsers send them without a token (they carry no data).
+  codecPreflightRoutes(app, deps);
 
   // Staff and API systems: a bearer token on every request.
   await app.register(async (scope) => {
@@ -39,5 +43,6 @@ export async function registerRoutes(app: App, deps: AppDeps, integrations: Inte
     incidentRoutes(api, deps);
     calendarRoutes(api, deps);
     userRoutes(api, deps);
+    codecRoutes(api, deps);
   });
 }
