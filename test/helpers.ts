@@ -160,7 +160,9 @@ export interface ApiResponse {
 }
 
 /** The API over real HTTP on a free port, with a worker, a database and the demo accounts. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(
+  appOptions: Pick<import('../api/app.ts').BuildAppOptions, 'logger' | 'temporalUiOrigins'> = {},
+): Promise<TestApi> {
   const { mkdtempSync, rmSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
@@ -182,6 +184,7 @@ export async function startTestApi(): Promise<TestApi> {
     taskQueue: engine.taskQueue,
     materials: new FsMaterialStore(join(dir, 'materials')),
     materialMaxBytes: 256 * 1024,
+    ...appOptions,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const materialSets = new Map<string, Record<string, string>>();

@@ -16,7 +16,8 @@ const JsonPayload = Type.Object({
   metadata: Type.Optional(Type.Union([Type.Record(Type.String(), Base64), Type.Null()])),
   data: Type.Optional(Type.Union([Base64, Type.Null()])),
 });
-const Payloads = Type.Object({ payloads: Type.Array(JsonPayload, { maxItems: 10_000 }) });
+// Proto JSON leaves out an empty list: the CLI sends {} for no payloads.
+const Payloads = Type.Object({ payloads: Type.Optional(Type.Array(JsonPayload, { maxItems: 10_000 })) });
 type JsonPayloadT = { metadata?: Record<string, string> | null; data?: string | null };
 
 const fromJson = ({ metadata, data }: JsonPayloadT): Payload => ({
@@ -92,7 +93,7 @@ export function codecRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       checkNamespace(request);
-      let payloads = request.body.payloads.map(fromJson);
+      let payloads = (request.body.payloads ?? []).map(fromJson);
       try {
         for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
       } catch (error) {
@@ -116,7 +117,7 @@ export function codecRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       checkNamespace(request);
-      let payloads = request.body.payloads.map(fromJson);
+      let payloads = (request.body.payloads ?? []).map(fromJson);
       for (const codec of codecs) payloads = await codec.encode(payloads);
       return { payloads: payloads.map(toJson) };
     },
