@@ -53,16 +53,14 @@ export function safeError(error: unknown, depth = 0): SafeError {
   return safe;
 }
 
-/** A plain Error carrying only what safeError keeps, for rethrowing where the original would travel on. */
-export function withoutValues(error: Error): Error {
+/** A plain Error carrying only what safeError keeps (causes too), for rethrowing where the original travels. */
+export function withoutValues(error: Error, depth = 0): Error {
   const safe = safeError(error);
-  const message = [safe.message, safe.cause && `(cause: ${safe.cause.type}: ${safe.cause.message})`]
-    .filter(Boolean)
-    .join(' ');
-  const clean = new Error(message);
+  const clean = new Error(safe.message);
   clean.name = error.name;
   if (safe.stack) clean.stack = safe.stack;
   if (safe.code) Object.assign(clean, { code: safe.code });
+  if (error.cause instanceof Error && depth < 5) clean.cause = withoutValues(error.cause, depth + 1);
   return clean;
 }
 
