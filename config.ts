@@ -39,6 +39,8 @@ const Port = (description: string, fallback?: number) =>
     description,
     ...(fallback !== undefined ? { default: fallback } : {}),
   });
+/** One PAYLOAD_KEYS entry: an id, a colon, 32 bytes in base64. */
+const PAYLOAD_KEY = '[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/]{43}=';
 const Text = (description: string, fallback?: string) =>
   Type.String({ description, ...(fallback !== undefined ? { default: fallback } : {}) });
 
@@ -78,6 +80,16 @@ export const EnvSchema = Type.Object({
   TEMPORAL_NAMESPACE: Text('Temporal namespace', DEFAULTS.temporalNamespace),
   TEMPORAL_PORT: Type.Optional(Port('port of the embedded Temporal dev server')),
   TEMPORAL_UI_PORT: Type.Optional(Port('port of the embedded Temporal UI')),
+  PAYLOAD_KEYS: Type.Optional(
+    Type.String({
+      pattern: `^${PAYLOAD_KEY}(,${PAYLOAD_KEY})*$`,
+      description:
+        'keys that encrypt Temporal payloads, oldest first: id:base64 of 32 bytes, comma-separated; the last encrypts. Unset in the embedded mode: one generated in DATA_DIR/payload-keys.json',
+    }),
+  ),
+  TEMPORAL_UI_ORIGIN: Type.Optional(
+    Text('origin(s) of the Temporal UI allowed to call /codec (comma-separated); default: the embedded UI'),
+  ),
   TASK_QUEUE: Text('Temporal task queue of the case worker', DEFAULTS.taskQueue),
   CASE_NO_PREFIX: Text('prefix of case numbers, e.g. YJS-20261128-000001', DEFAULTS.caseNoPrefix),
   LOG_LEVEL: Type.String({
@@ -99,6 +111,10 @@ export interface Config {
   temporalPort?: number;
   temporalUiPort?: number;
   taskQueue: string;
+  /** Keys of the Temporal payload codec, oldest first (the last encrypts); absent: the embedded key file. */
+  payloadKeys?: { id: string; key: string }[];
+  /** Browser origins of a Temporal UI allowed to call the codec endpoint; absent: the embedded UI's. */
+  temporalUiOrigins?: string[];
   /** Prefix of human-readable case numbers, e.g. YJS-20261128-000001. */
   caseNoPrefix: string;
   logLevel: string;
@@ -146,6 +162,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch (error) {
     throw new Error(`Invalid configuration: ${(error as Error).message}`);
   }
+  const payloadKeys = e.PAYLOAD_KEYS?.split(',').map((entry) => {
+    const [id, key] = entry.split(':') as [string, string];
+    return { id, key };
+  });
+  const duplicate = payloadKeys?.find((k, i) => payloadKeys.findIndex((o) => o.id === k.id) !== i);
+  if (duplicate)
+    throw new Error(`Invalid configuration: PAYLOAD_KEYS lists the key id '${duplicate.id}' twice`);
+  // Every process of the distributed mode must encrypt and decrypt with the same keys: a key generated
+  // per process would make each one's histories unreadable to the others.
+  if (e.TEMPORAL_ADDRESS && !payloadKeys)
+    throw new Error(
+      'Invalid configuration: PAYLOAD_KEYS is required with TEMPORAL_ADDRESS (the same keys in every API and worker process); e.g. PAYLOAD_KEYS=k1:$(openssl rand -base64 32)',
+    );
   const dataDir = resolve(e.DATA_DIR);
   const warning: ClockWarningConfig =
     e.WARNING_FRACTION === undefined && e.WARNING_WORKING_DAYS === undefined
@@ -178,6 +207,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.TEMPORAL_PORT !== undefined ? { temporalPort: e.TEMPORAL_PORT } : {}),
     ...(e.TEMPORAL_UI_PORT !== undefined ? { temporalUiPort: e.TEMPORAL_UI_PORT } : {}),
     taskQueue: e.TASK_QUEUE,
+    ...(payloadKeys ? { payloadKeys } : {}),
+    ...(e.TEMPORAL_UI_ORIGIN
+      ? { temporalUiOrigins: e.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/$/, '')) }
+      : {}),
     caseNoPrefix: e.CASE_NO_PREFIX,
     logLevel: e.LOG_LEVEL,
   };

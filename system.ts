@@ -10,6 +10,7 @@ import type { Database } from './db/client.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { type Integrations, loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
+import { payloadKeysOf } from './services/payload-keys.ts';
 import { notifierOf, openConfiguredDatabase, openTemporal, publishCatalog } from './services/system.ts';
 import type { TemporalServices } from './services/temporal.ts';
 import { FsMaterialStore } from './storage/material-store.ts';
@@ -36,6 +37,13 @@ export interface SystemOptions {
   beforeListen?: (database: Database) => Promise<void>;
 }
 
+/** The embedded UI as a browser names it: by the address it is bound to, or as localhost. */
+function uiOrigins(uiUrl: string | undefined): string[] {
+  if (!uiUrl) return [];
+  const url = new URL(uiUrl);
+  return [url.origin, `${url.protocol}//localhost:${url.port}`];
+}
+
 export async function startSystem({
   config,
   withWorker,
@@ -55,7 +63,8 @@ export async function startSystem({
     const definitions = new DefinitionStore(database.db);
     await publishCatalog(definitions);
     await beforeListen?.(database);
-    const temporal = await openTemporal(config);
+    const payloadKeys = payloadKeysOf(config);
+    const temporal = await openTemporal(config, payloadKeys, `${publicUrl}/codec`);
     stops.push(() => temporal.stop());
 
     let worker: Worker | undefined;
@@ -65,6 +74,7 @@ export async function startSystem({
         namespace: temporal.namespace,
         taskQueue: config.taskQueue,
         db: database.db,
+        payloadKeys,
         notifier: notifierOf(config),
         integrations,
         publicUrl,
@@ -92,6 +102,7 @@ export async function startSystem({
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       ...(webDist ? { webDist } : {}),
       logger: logger ?? false,
+      temporalUiOrigins: config.temporalUiOrigins ?? uiOrigins(temporal.uiUrl),
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});
         return !worker || worker.getState() === 'RUNNING';

@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
+import { payloadKeysOf } from './services/payload-keys.ts';
 import { notifierOf, openConfiguredDatabase, publishCatalog } from './services/system.ts';
 import { connectTemporal } from './services/temporal.ts';
 
@@ -16,12 +17,14 @@ if (!config.temporalAddress || !config.databaseUrl) {
 }
 const database = await openConfiguredDatabase(config);
 await publishCatalog(new DefinitionStore(database.db));
-const temporal = await connectTemporal(config.temporalAddress, config.temporalNamespace);
+const payloadKeys = payloadKeysOf(config);
+const temporal = await connectTemporal(config.temporalAddress, payloadKeys, config.temporalNamespace);
 const worker = await createCaseWorker({
   connection: temporal.nativeConnection,
   namespace: temporal.namespace,
   taskQueue: config.taskQueue,
   db: database.db,
+  payloadKeys,
   notifier: notifierOf(config),
   integrations: loadIntegrations(config.departmentsConfig),
   ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),

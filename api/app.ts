@@ -15,6 +15,7 @@ import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
+import { safeLoggerOptions } from './plugins/app/logging.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
 import { registerRoutes } from './routes/index.ts';
 
@@ -41,6 +42,9 @@ export interface BuildAppOptions {
   /** When promised clocks turn yellow (default: 20% of the limit left). */
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
+  /** Browser origins of the Temporal UI allowed to call /codec (default: none). */
+  temporalUiOrigins?: string[];
+  /** Pino options (redaction of personal data and the safe error serialiser are added), or false. */
   logger?: FastifyServerOptions['logger'];
   /** Browser sessions end after this much inactivity (default 30 minutes). */
   sessionIdleMinutes?: number;
@@ -56,7 +60,7 @@ export interface BuildAppOptions {
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: safeLoggerOptions(options.logger ?? false),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -86,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     materials: options.materials,
     materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),
+    temporalUiOrigins: options.temporalUiOrigins ?? [],
   };
 
   app.decorate('intake', deps.intake);

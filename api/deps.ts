@@ -36,6 +36,8 @@ export interface AppDeps {
   calendarRegion: string;
   warning: ClockWarning;
   materialMaxBytes: number;
+  /** Browser origins of the Temporal UI allowed to call the codec endpoint (CORS). */
+  temporalUiOrigins: string[];
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

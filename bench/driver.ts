@@ -5,6 +5,7 @@
 //   BENCH_DRIVER=<json: {scenario, cases, concurrency, url, tokens, temporalAddress}>
 import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { companyStartup } from '../processes/company-startup.ts';
+import { dataConverterFor } from '../services/payload-codec.ts';
 import {
   companyStartupApplication,
   parallelApprovals,
@@ -23,6 +24,8 @@ export interface DriverTask {
   tokens: Record<string, string>;
   temporalAddress: string;
   bareTaskQueue: string;
+  /** The run's payload keys (id:base64), as the engine's client and workers encrypt with them. */
+  payloadKeys: string[];
 }
 
 const task = JSON.parse(process.env.BENCH_DRIVER ?? '{}') as DriverTask;
@@ -96,7 +99,15 @@ async function apiCase(latencies: number[], ownSystems: string[] = []): Promise<
   while ((await caseStatus(id!)) === 'running') await new Promise((r) => setTimeout(r, 20));
 }
 
-const client = new Client({ connection: await Connection.connect({ address: task.temporalAddress }) });
+const client = new Client({
+  connection: await Connection.connect({ address: task.temporalAddress }),
+  dataConverter: dataConverterFor(
+    task.payloadKeys.map((entry) => {
+      const [id, key] = entry.split(':') as [string, string];
+      return { id, key: Buffer.from(key, 'base64') };
+    }),
+  ),
+});
 let bareIds = 0;
 
 /** The same case shape on the bare workflow, driven straight through the Temporal client. */

@@ -20,6 +20,8 @@ import { DefinitionStore } from '../db/definitions.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
+import { dataConverterFor } from '../services/payload-codec.ts';
+import { formatPayloadKey, newPayloadKey } from '../services/payload-keys.ts';
 import { openConfiguredDatabase, publishCatalog } from '../services/system.ts';
 import { startEmbeddedTemporal } from '../services/temporal.ts';
 import { startSimulator } from '../simulator/server.ts';
@@ -41,7 +43,9 @@ const LABELS = {
 const dataDir = mkdtempSync(join(tmpdir(), 'yjs-bench-'));
 const config = { ...loadConfig(), dataDir };
 console.log(`Starting Temporal dev server, ${config.databaseUrl ? 'Postgres' : 'PGlite'}, worker and API…`);
-const temporal = await startEmbeddedTemporal();
+// Every payload encrypted, as in production; the baseline too, so both pay the codec's cost.
+const payloadKeys = [newPayloadKey('bench')];
+const temporal = await startEmbeddedTemporal({ payloadKeys });
 const database = await openConfiguredDatabase(config);
 const definitions = new DefinitionStore(database.db);
 await publishCatalog(definitions);
@@ -54,6 +58,7 @@ const caseWorker = await createCaseWorker({
   namespace: temporal.namespace,
   taskQueue: 'bench-cases',
   db: database.db,
+  payloadKeys,
 });
 const bareWorker = await Worker.create({
   connection: temporal.nativeConnection,
@@ -61,6 +66,7 @@ const bareWorker = await Worker.create({
   taskQueue: 'bench-bare',
   workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
   activities: bareActivities,
+  dataConverter: dataConverterFor(payloadKeys),
 });
 const app = await buildApp({
   db: database.db,
@@ -100,6 +106,7 @@ const httpWorker = await createCaseWorker({
   namespace: temporal.namespace,
   taskQueue: 'bench-http',
   db: database.db,
+  payloadKeys,
   integrations,
   publicUrl: httpUrl,
 });
@@ -119,6 +126,7 @@ async function drive(
     tokens,
     temporalAddress: temporal.address,
     bareTaskQueue: 'bench-bare',
+    payloadKeys: payloadKeys.map(formatPayloadKey),
   };
   const { stdout } = await promisify(execFile)(
     process.execPath,

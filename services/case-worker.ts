@@ -6,12 +6,16 @@ import { createActivities } from '../activities/index.ts';
 import type { Notifier } from '../activities/notifier.ts';
 import type { Db } from '../db/client.ts';
 import type { Integrations } from '../departments/integrations.ts';
+import { dataConverterFor, FAILURE_CONVERTER_PATH, type PayloadKey } from './payload-codec.ts';
+import { ValueFreeFailures } from './worker-log-safety.ts';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   db: Db;
+  /** Keys of the payload codec, oldest first (the last encrypts): the same as every client's. */
+  payloadKeys: readonly PayloadKey[];
   notifier?: Notifier;
   integrations?: Integrations;
   /** Where department systems send their callbacks. */
@@ -23,6 +27,8 @@ let bundle: Promise<WorkflowBundle> | undefined;
 export function caseWorkflowBundle(): Promise<WorkflowBundle> {
   bundle ??= bundleWorkflowCode({
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    // Failures raised in workflow code get their messages encrypted like those of activities.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
     logger: {
       trace() {},
       debug() {},
@@ -41,6 +47,8 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: await caseWorkflowBundle(),
+    dataConverter: dataConverterFor(options.payloadKeys),
+    interceptors: { activity: [() => ({ inbound: new ValueFreeFailures() })] },
     activities: createActivities({
       db: options.db,
       ...(options.notifier ? { notifier: options.notifier } : {}),

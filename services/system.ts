@@ -7,6 +7,7 @@ import { type Config, DEFAULTS } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
+import type { PayloadKey } from './payload-codec.ts';
 import { availablePort } from './ports.ts';
 import { connectTemporal, startEmbeddedTemporal, type TemporalServices } from './temporal.ts';
 
@@ -21,9 +22,20 @@ export async function publishCatalog(definitions: DefinitionStore): Promise<void
   for (const definition of loadCatalog(CATALOG)) await definitions.publish(definition);
 }
 
-export async function openTemporal(config: Config): Promise<TemporalServices> {
-  if (config.temporalAddress) return connectTemporal(config.temporalAddress, config.temporalNamespace);
+/**
+ * The configured Temporal server, its client encrypting payloads with `payloadKeys`; an embedded server's UI
+ * asks `codecEndpoint` (the API's /codec) to decrypt them.
+ */
+export async function openTemporal(
+  config: Config,
+  payloadKeys: readonly PayloadKey[],
+  codecEndpoint?: string,
+): Promise<TemporalServices> {
+  if (config.temporalAddress)
+    return connectTemporal(config.temporalAddress, payloadKeys, config.temporalNamespace);
   return startEmbeddedTemporal({
+    payloadKeys,
+    ...(codecEndpoint ? { uiCodecEndpoint: codecEndpoint } : {}),
     dbFilename: join(config.dataDir, 'temporal.sqlite'),
     port: await availablePort(config.temporalPort ?? DEFAULTS.temporalPort),
     uiPort: await availablePort(config.temporalUiPort ?? DEFAULTS.temporalUiPort),

@@ -2,16 +2,21 @@
 // here (persisted in a SQLite file, with its web UI) and stopped by stop().
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { dataConverterFor, type PayloadKey } from './payload-codec.ts';
 import { resolveTemporalExecutable } from './temporal-cli.ts';
+import { safeRuntimeLogger } from './worker-log-safety.ts';
 
 let runtimeInstalled = false;
 
-/** The SDK logs every worker state change at INFO; keep warnings and errors (no case data is in them). */
+/**
+ * The SDK logs every worker state change at INFO; keep warnings and errors, with the errors in them reduced
+ * to what carries no case data (a failed activity is logged with its error).
+ */
 export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({ logger: safeRuntimeLogger(level) });
 }
 
 export interface TemporalServices {
@@ -26,6 +31,10 @@ export interface TemporalServices {
 }
 
 export interface EmbeddedServerOptions {
+  /** Keys of the payload codec of the client (workers get theirs in createCaseWorker). */
+  payloadKeys: readonly PayloadKey[];
+  /** Where the embedded Temporal UI asks to decode payloads (the API's /codec). */
+  uiCodecEndpoint?: string;
   /** SQLite file that keeps workflows across restarts; absent means in memory. */
   dbFilename?: string;
   port?: number;
@@ -34,7 +43,7 @@ export interface EmbeddedServerOptions {
   extraArgs?: string[];
 }
 
-export async function startEmbeddedTemporal(options: EmbeddedServerOptions = {}): Promise<TemporalServices> {
+export async function startEmbeddedTemporal(options: EmbeddedServerOptions): Promise<TemporalServices> {
   installTemporalRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
@@ -44,8 +53,14 @@ export async function startEmbeddedTemporal(options: EmbeddedServerOptions = {})
       ...(options.port ? { port: options.port } : {}),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
       log: { format: 'pretty', level: 'error' },
-      extraArgs: options.extraArgs ?? [],
+      extraArgs: [
+        ...(options.uiPort && options.uiCodecEndpoint
+          ? ['--ui-codec-endpoint', options.uiCodecEndpoint]
+          : []),
+        ...(options.extraArgs ?? []),
+      ],
     },
+    client: { dataConverter: dataConverterFor(options.payloadKeys) },
   });
   return {
     address: env.address,
@@ -57,14 +72,18 @@ export async function startEmbeddedTemporal(options: EmbeddedServerOptions = {})
   };
 }
 
-export async function connectTemporal(address: string, namespace = 'default'): Promise<TemporalServices> {
+export async function connectTemporal(
+  address: string,
+  payloadKeys: readonly PayloadKey[],
+  namespace = 'default',
+): Promise<TemporalServices> {
   installTemporalRuntime();
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     address,
     namespace,
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, dataConverter: dataConverterFor(payloadKeys) }),
     nativeConnection,
     stop: async () => {
       await nativeConnection.close();

@@ -23,6 +23,7 @@ import {
 } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
 import { openTestDatabase, startCase } from './helpers.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 
 const CST = (local: string) => new Date(`${local}+08:00`).getTime();
@@ -59,6 +60,7 @@ async function startRig(localStart: string): Promise<Rig> {
     namespace: env.namespace ?? 'default',
     taskQueue: 'clocks',
     db: database.db,
+    payloadKeys: TEST_PAYLOAD_KEYS,
     notifier: createLogNotifier((line) => notifications.push(line)),
   });
   const running = worker.run();

@@ -1,6 +1,7 @@
 // Starts one real Temporal dev server (the pinned CLI, installed on first use) for every test file.
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedTemporal, type TemporalServices } from '../services/temporal.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -11,7 +12,7 @@ declare module 'vitest' {
 let temporal: TemporalServices | undefined;
 
 export async function setup(project: TestProject): Promise<void> {
-  temporal = await startEmbeddedTemporal();
+  temporal = await startEmbeddedTemporal({ payloadKeys: TEST_PAYLOAD_KEYS });
   project.provide('temporalAddress', temporal.address);
 }
 

@@ -11,6 +11,7 @@ import { createCaseWorker } from '../services/case-worker.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import type { CaseInput } from '../workflows/messages.ts';
 import { SAMPLE_SCAN } from './fixtures/examples.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 /** A sample material for uploads in tests (a tiny PDF). */
 export const SAMPLE_PDF = SAMPLE_SCAN;
@@ -49,7 +50,7 @@ export interface TestEngine {
 
 /** A worker on its own task queue against the run's Temporal server, with a fresh database. */
 export async function startTestEngine(): Promise<TestEngine> {
-  const temporal = await connectTemporal(inject('temporalAddress'));
+  const temporal = await connectTemporal(inject('temporalAddress'), TEST_PAYLOAD_KEYS);
   const database = await openTestDatabase();
   const taskQueue = `test-${randomUUID()}`;
   const newWorker = () =>
@@ -58,6 +59,7 @@ export async function startTestEngine(): Promise<TestEngine> {
       namespace: temporal.namespace,
       taskQueue,
       db: database.db,
+      payloadKeys: TEST_PAYLOAD_KEYS,
     });
   let worker = await newWorker();
   let running = worker.run();

@@ -23,6 +23,7 @@ import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 const SECRETS = {
   TAX: 'tax-secret-0123456789abcdef',
@@ -77,7 +78,7 @@ beforeAll(async () => {
   });
   integrations.TAX = { baseUrl: simulator.url, secret: SECRETS.TAX, timeoutMs: 3000 };
   integrations.BANK = { baseUrl: simulator.url, secret: SECRETS.BANK, timeoutMs: 3000, maximumAttempts: 40 };
-  temporal = await connectTemporal(inject('temporalAddress'));
+  temporal = await connectTemporal(inject('temporalAddress'), TEST_PAYLOAD_KEYS);
   database = await openTestDatabase();
   const definitions = new DefinitionStore(database.db);
   await publishCatalog(definitions);
@@ -97,6 +98,7 @@ beforeAll(async () => {
     namespace: temporal.namespace,
     taskQueue,
     db: database.db,
+    payloadKeys: TEST_PAYLOAD_KEYS,
     integrations,
     publicUrl: url,
   });

@@ -20,6 +20,7 @@ import { publishCatalog } from '../services/system.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { SAMPLES } from './fixtures/examples.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 import { timeSkippingServerAt } from './time-skipping.ts';
 
 let env: TestWorkflowEnvironment;
@@ -42,6 +43,7 @@ beforeAll(async () => {
     namespace: env.namespace ?? 'default',
     taskQueue: 'time-api',
     db: database.db,
+    payloadKeys: TEST_PAYLOAD_KEYS,
   });
   running = worker.run();
   app = await buildApp({

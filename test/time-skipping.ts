@@ -5,8 +5,10 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { dataConverterFor } from '../services/payload-codec.ts';
 import { installTemporalRuntime } from '../services/temporal.ts';
 import { resolveFaketimeLibrary, resolveTemporalExecutable } from '../services/temporal-cli.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 export async function timeSkippingServerAt(startIso: string): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime();
@@ -26,5 +28,6 @@ export async function timeSkippingServerAt(startIso: string): Promise<TestWorkfl
   chmodSync(wrapper, 0o755);
   return TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: wrapper } },
+    client: { dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
   });
 }

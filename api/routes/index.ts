@@ -10,6 +10,7 @@ import { caseChangeRoutes } from './cases/changes.ts';
 import { decisionRoutes } from './cases/decisions.ts';
 import { deliveryRoutes } from './cases/delivery.ts';
 import { caseRoutes } from './cases/index.ts';
+import { codecPreflightRoutes, codecRoutes } from './codec.ts';
 import { healthRoutes } from './health.ts';
 import { incidentRoutes } from './incidents.ts';
 import { materialRoutes } from './materials.ts';
@@ -39,6 +40,9 @@ export async function registerRoutes(app: App, deps: AppDeps, options: RouteOpti
   // Applicants: their case number and tracking code, checked by the routes themselves.
   trackingRoutes(app, deps, options.now ? { now: options.now } : {});
 
+  // CORS preflights of the codec endpoint: browsers send them without a token (they carry no data).
+  codecPreflightRoutes(app, deps);
+
   // Staff and API systems: a bearer token or a browser session on every request.
   await app.register(async (scope) => {
     const api = scope as App;
@@ -56,6 +60,7 @@ export async function registerRoutes(app: App, deps: AppDeps, options: RouteOpti
     calendarRoutes(api, deps);
     userRoutes(api, deps);
     userAdminRoutes(api, deps);
+    codecRoutes(api, deps);
   });
 
   // The browser UI: static files and the pages a browser navigates to (after the API, which keeps its 404s).
