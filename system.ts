@@ -80,6 +80,7 @@ export async function startSystem({
       integrations,
       warning: config.warning,
       materialMaxBytes: config.materialMaxBytes,
+      updateWaitMs: config.updateWaitMs,
       logger: logger ?? false,
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});

@@ -13,6 +13,7 @@ import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/app/framework-errors.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -40,12 +41,17 @@ export interface BuildAppOptions {
   /** When promised clocks turn yellow (default: 20% of the limit left). */
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
+  /** How long a case action waits for its workflow before answering 503 (default 20 s). */
+  updateWaitMs?: number;
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger ?? false,
+    // Router and HTTP-parser refusals (414, 431, undecodable URLs) as problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);
@@ -70,7 +76,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendarRegion,
       warning,
     }),
-    actions: new CaseActions(options.db, options.definitions, options.client),
+    actions: new CaseActions(
+      options.db,
+      options.definitions,
+      options.client,
+      options.updateWaitMs ?? DEFAULTS.updateWaitMs,
+    ),
+    integrations: options.integrations ?? {},
     materials: options.materials,
     materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),

@@ -11,6 +11,7 @@ import type {
 } from 'fastify';
 import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   calendarRegion: string;
   warning: ClockWarning;
   materialMaxBytes: number;
+  /** Departments reached over HTTP: their steps are decided by their own systems (see CaseMachine.checkDecider). */
+  integrations: Integrations;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

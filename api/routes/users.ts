@@ -15,6 +15,7 @@ import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Me, NewUserBody } from '../schemas/users.ts';
+import { Text } from '../schemas/text.ts';
 
 export function userRoutes(app: App, deps: AppDeps): void {
   const admin = { preHandler: requireRole('admin') };
@@ -83,7 +84,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
         summary: 'Issue an API token (shown once)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         body: Type.Object(
-          { label: Type.String({ minLength: 1, maxLength: 100 }) },
+          { label: Text({ minLength: 1, maxLength: 100 }) },
           { additionalProperties: false },
         ),
         response: {

@@ -2,6 +2,7 @@
 // a change to a case. Fastify validates requests with these schemas (listing every failing field),
 // serialises responses with them, and publishes them as OpenAPI at /docs.
 import { Type } from 'typebox';
+import { Text } from './text.ts';
 
 export const Problem = Type.Object(
   {
@@ -23,15 +24,15 @@ export const Id = Type.String({ format: 'uuid' });
 
 export const Instant = Type.String({ format: 'date-time' });
 
-export const OutputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+export const OutputValue = Type.Union([Text(), Type.Number(), Type.Boolean()]);
 
 export const Anything = Type.Record(Type.String(), Type.Unknown());
 
 export const CaseParams = Type.Object({ id: Id });
 
-export const StepParams = Type.Object({ id: Id, stepId: Type.String({ minLength: 1, maxLength: 64 }) });
+export const StepParams = Type.Object({ id: Id, stepId: Text({ minLength: 1, maxLength: 64 }) });
 
-export const MaterialRefs = Type.Record(Type.String({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
+export const MaterialRefs = Type.Record(Text({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
   description: 'material id -> upload id (from POST /api/materials)',
 });
 
