@@ -55,3 +55,25 @@ export async function openIncidents(db: Db) {
     .where(isNull(incidents.resolvedAt))
     .orderBy(desc(incidents.lastAt));
 }
+
+/**
+ * A batch of a case's events the read model refused for good (a data exception: retrying cannot cure it).
+ * Listed with the dispatch incidents so managers see it; round 0 marks it as the read model's, not a
+ * dispatch's (dispatch rounds start at 1).
+ */
+export async function recordProjectionFailure(
+  db: Db,
+  key: { caseId: string; stepId: string },
+  error: string,
+  at = new Date(),
+): Promise<void> {
+  await recordFailure(db, { ...key, round: 0, department: 'engine' }, error, false, at);
+}
+
+/** The read model took the case's events again: its projection incidents are over. */
+export async function resolveProjectionFailures(db: Db, caseId: string, at = new Date()): Promise<void> {
+  await db
+    .update(incidents)
+    .set({ resolvedAt: at })
+    .where(and(eq(incidents.caseId, caseId), eq(incidents.round, 0), isNull(incidents.resolvedAt)));
+}

@@ -48,7 +48,7 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
           security: [],
           response: {
             200: Type.Object({ status: Type.String(), caseStatus: Type.Optional(Type.String()) }),
-            ...problems(400, 401, 403, 404, 409),
+            ...problems(400, 401, 403, 404, 409, 413, 415),
           },
         },
       },

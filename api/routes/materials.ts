@@ -134,7 +134,15 @@ export function materialRoutes(app: App, deps: AppDeps): void {
           id: Type.String({ format: 'uuid' }),
           materialId: Text({ minLength: 1, maxLength: 64 }),
         }),
-        response: { ...problems(401, 403, 404) },
+        response: {
+          200: {
+            description: 'The file, as uploaded (its type detected from the bytes)',
+            content: Object.fromEntries(
+              Object.keys(ALLOWED_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+            ),
+          },
+          ...problems(401, 403, 404),
+        },
       },
     },
     async (request, reply) => {

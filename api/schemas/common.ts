@@ -18,7 +18,31 @@ export const Problem = Type.Object(
 
 const problemRef = Type.Ref('Problem');
 
-export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problemRef]));
+/** What each error status means in this API (the OpenAPI description of the response). */
+const MEANING: Record<number, string> = {
+  400: 'Invalid request: every failing field listed',
+  401: 'Missing, unknown or revoked token',
+  403: 'Not allowed for your role or department',
+  404: 'Unknown resource',
+  409: 'Conflicts with the current state',
+  413: 'Request body too large',
+  414: 'A path parameter is too long',
+  415: 'Unsupported media type',
+  422: 'Idempotency-Key reused for a different request',
+  503: 'The database or Temporal is not answering, or the case did not answer in time: retry after Retry-After',
+};
+
+/**
+ * Error responses of a route, as the server sends them: problem details (RFC 9457) with the media type
+ * application/problem+json (Fastify serialises by content type; @fastify/swagger publishes it).
+ */
+export const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      c,
+      { description: MEANING[c] ?? 'Problem', content: { 'application/problem+json': { schema: problemRef } } },
+    ]),
+  );
 
 export const Id = Type.String({ format: 'uuid' });
 
