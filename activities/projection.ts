@@ -23,7 +23,11 @@ export interface ProjectionArgs extends ProjectCaseArgs {
 
 /** The SQLSTATE of a database error (drizzle wraps the driver's error as `cause`), and its message. */
 function databaseError(error: unknown): { code: string; message: string } | undefined {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    i++
+  ) {
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) {
       return { code: e.code, message: typeof e.message === 'string' ? e.message : '' };
     }

@@ -268,7 +268,12 @@ export class CaseActions {
     return this.send(
       facts,
       openStageUpdate,
-      { stepId, kind: body.kind, opinion: body.reason, actor: { userId: user.id, department: user.department! } },
+      {
+        stepId,
+        kind: body.kind,
+        opinion: body.reason,
+        actor: { userId: user.id, department: user.department! },
+      },
       `open-stage:${user.id}:${key ?? randomUUID()}`,
     );
   }

@@ -11,8 +11,8 @@ import type {
 } from 'fastify';
 import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
-import type { Integrations } from '../departments/integrations.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import type { CaseActions } from './case-actions.ts';

@@ -105,9 +105,7 @@ export async function sendUpdate<Ret, Arg>(
       timer = setTimeout(() => resolve(TIMED_OUT), left);
     });
     const attempt = client.withAbortSignal(abort.signal, () =>
-      client.workflow
-        .getHandle(kase.id)
-        .executeUpdate(update, { args: [arg], updateId: options.updateId }),
+      client.workflow.getHandle(kase.id).executeUpdate(update, { args: [arg], updateId: options.updateId }),
     );
     try {
       const result = await Promise.race([attempt, timeout]);

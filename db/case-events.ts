@@ -85,11 +85,18 @@ const STEP_LEAVES_DEPARTMENT = new Set([
 function incidentsCte(caseId: string, events: CaseEvent[]) {
   const closed = events.find((e) => e.type === 'case.closed');
   const ended = [
-    ...new Set(events.flatMap((e) => (STEP_LEAVES_DEPARTMENT.has(e.type) && 'stepId' in e ? [e.stepId] : []))),
+    ...new Set(
+      events.flatMap((e) => (STEP_LEAVES_DEPARTMENT.has(e.type) && 'stepId' in e ? [e.stepId] : [])),
+    ),
   ];
   if (!closed && ended.length === 0) return sql``;
   const at = (closed ?? events[events.length - 1]!).at;
-  const which = closed ? sql`` : sql`and step_id in (${sql.join(ended.map((id) => sql`${id}`), sql`, `)})`;
+  const which = closed
+    ? sql``
+    : sql`and step_id in (${sql.join(
+        ended.map((id) => sql`${id}`),
+        sql`, `,
+      )})`;
   return sql`, inc as (
         update incidents set resolved_at = ${at}::timestamptz
         where case_id = ${caseId}::uuid and round > 0 and resolved_at is null ${which}

@@ -115,7 +115,8 @@ function tooDeepAt(value: unknown, limit: number, keep = 3): string | undefined 
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= limit) return path;
     for (const [key, child] of Object.entries(v)) {
-      const next = depth >= keep ? path : Array.isArray(v) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      const next =
+        depth >= keep ? path : Array.isArray(v) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       stack.push([child, depth + 1, next]);
     }
   }
@@ -150,7 +151,8 @@ function checkAutomation(
     if (typeof rule.when !== 'object' && typeof rule.when !== 'boolean')
       add(`${r}.when`, 'must be a JsonLogic expression');
     checkDepth(rule.when, `${r}.when`, add);
-    for (const [name, value] of Object.entries(rule.outputs ?? {})) checkDepth(value, `${r}.outputs.${name}`, add);
+    for (const [name, value] of Object.entries(rule.outputs ?? {}))
+      checkDepth(value, `${r}.outputs.${name}`, add);
     for (const name of Object.keys(rule.outputs ?? {})) {
       if (!step.outputs.some((o) => o.name === name))
         add(`${r}.outputs`, `step '${step.id}' has no output '${name}'`);

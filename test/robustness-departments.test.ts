@@ -206,7 +206,12 @@ describe('duplicate callbacks', () => {
       [1, 2, 3, 4].map(() => call('POST', '/api/callbacks/TAX', undefined, tax.raw, tax.headers)),
     );
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
-    expect(answers.map((a) => a.body.status).sort()).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate']);
+    expect(answers.map((a) => a.body.status).sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ]);
     // And after the case closed, a late repeat too.
     const late = await call('POST', '/api/callbacks/TAX', undefined, tax.raw, tax.headers);
     expect(late.status, JSON.stringify(late.body)).toBe(200);
@@ -214,7 +219,9 @@ describe('duplicate callbacks', () => {
     const detail = (await call('GET', `/api/cases/${id}`, tokens.manager)).body;
     expect(detail.status).toBe('completed');
     expect(
-      detail.timeline.filter((e: { type: string; stepId: string }) => e.type === 'step.approved' && e.stepId === 'tax'),
+      detail.timeline.filter(
+        (e: { type: string; stepId: string }) => e.type === 'step.approved' && e.stepId === 'tax',
+      ),
     ).toHaveLength(1);
   }, 60_000);
 });
@@ -271,7 +278,9 @@ describe('incidents end with their step', () => {
     try {
       const id = await registeredCase();
       await expect.poll(() => incidentsOf(id), { timeout: 30_000, interval: 500 }).toContain('tax:true');
-      const withdrawn = await call('POST', `/api/cases/${id}/withdrawal`, tokens.clerk, { reason: '申请人撤回' });
+      const withdrawn = await call('POST', `/api/cases/${id}/withdrawal`, tokens.clerk, {
+        reason: '申请人撤回',
+      });
       expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(200);
       expect(await incidentsOf(id)).toEqual([]);
       // Attempts under way when it was withdrawn do not bring it back.

@@ -10,7 +10,6 @@ import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../api/app.ts';
-import type { App } from '../api/deps.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
@@ -104,7 +103,11 @@ describe('text the database cannot store is refused at the edge (400 naming the 
     for (const [body, field] of [
       [{ outcome: 'approve', outputs: registrationApproval, opinion: NUL }, 'body.opinion'],
       [
-        { outcome: 'approve', outputs: { ...registrationApproval, companyName: LONE_SURROGATE }, opinion: 'ok' },
+        {
+          outcome: 'approve',
+          outputs: { ...registrationApproval, companyName: LONE_SURROGATE },
+          opinion: 'ok',
+        },
         'body.outputs.companyName',
       ],
       [{ outcome: 'deny', opinion: 'no', reasons: [NUL] }, 'body.reasons.0'],
@@ -178,7 +181,11 @@ describe('a projection the database refuses for good (in depth: input that got p
         { timeout: 20_000, interval: 500 },
       )
       .toEqual([
-        expect.objectContaining({ caseId: id, retrying: false, lastError: expect.stringMatching(/read model/) }),
+        expect.objectContaining({
+          caseId: id,
+          retrying: false,
+          lastError: expect.stringMatching(/read model/),
+        }),
       ]);
     // No hot loop: the history stops growing while the case waits for a person.
     const length = async () => (await handle.fetchHistory()).events?.length ?? 0;
@@ -201,9 +208,21 @@ describe('Idempotency-Key on case actions, and a bounded wait', () => {
     expect((await approveRegistration(id)).status).toBe(409);
 
     const withdrawKey = { 'idempotency-key': randomUUID() };
-    const withdrawn = await call('POST', `/api/cases/${id}/withdrawal`, api.tokens.clerk, { reason: '撤回' }, withdrawKey);
+    const withdrawn = await call(
+      'POST',
+      `/api/cases/${id}/withdrawal`,
+      api.tokens.clerk,
+      { reason: '撤回' },
+      withdrawKey,
+    );
     expect(withdrawn.status).toBe(200);
-    const repeat = await call('POST', `/api/cases/${id}/withdrawal`, api.tokens.clerk, { reason: '撤回' }, withdrawKey);
+    const repeat = await call(
+      'POST',
+      `/api/cases/${id}/withdrawal`,
+      api.tokens.clerk,
+      { reason: '撤回' },
+      withdrawKey,
+    );
     expect(repeat.status, JSON.stringify(repeat.body)).toBe(200);
     expect(repeat.body).toEqual(withdrawn.body);
     const timeline = (await call('GET', `/api/cases/${id}`, api.tokens.manager)).body.timeline;
@@ -258,7 +277,9 @@ describe('Idempotency-Key on case actions, and a bounded wait', () => {
       expect(answered.body.stepStatus).toBe('approved');
       const timeline = (await request(url, 'GET', `/api/cases/${id}`, api.tokens.manager)).body.timeline;
       expect(
-        timeline.filter((e: { type: string; stepId: string }) => e.type === 'step.approved' && e.stepId === 'registration'),
+        timeline.filter(
+          (e: { type: string; stepId: string }) => e.type === 'step.approved' && e.stepId === 'registration',
+        ),
       ).toHaveLength(1);
     } finally {
       await app.close();
@@ -371,7 +392,8 @@ describe('the OpenAPI spec and the server agree', () => {
     for (const [path, item] of Object.entries(spec.paths as Record<string, Record<string, unknown>>)) {
       for (const [method, op] of Object.entries(item)) {
         if (!methods.includes(method)) continue;
-        const responses = (op as { responses: Record<string, { content?: Record<string, unknown> }> }).responses;
+        const responses = (op as { responses: Record<string, { content?: Record<string, unknown> }> })
+          .responses;
         for (const [status, response] of Object.entries(responses)) {
           if (Number(status) < 400) continue;
           const types = Object.keys(response.content ?? {});
@@ -380,8 +402,8 @@ describe('the OpenAPI spec and the server agree', () => {
         }
         const statuses = Object.keys(responses);
         if (path.includes('{') && !statuses.includes('400')) wrong.push(`${method} ${path}: no 400`);
-        if (!statuses.includes("503")) wrong.push(`${method} ${path}: no 503`);
-        if (path.includes("{") && !statuses.includes("414")) wrong.push(`${method} ${path}: no 414`);
+        if (!statuses.includes('503')) wrong.push(`${method} ${path}: no 503`);
+        if (path.includes('{') && !statuses.includes('414')) wrong.push(`${method} ${path}: no 414`);
         if (method === 'post' && !['413', '415'].every((s) => statuses.includes(s)))
           wrong.push(`${method} ${path}: no 413/415`);
       }

@@ -121,7 +121,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     {
       // Who may decide (checkDecider) is checked here only: validators do not run on replay, so histories
       // recorded before the rule replay unchanged.
-      validator: (args) => refuse(machine.checkDecision(args) ?? machine.checkDecider(args.stepId, !!args.bySystem)),
+      validator: (args) =>
+        refuse(machine.checkDecision(args) ?? machine.checkDecider(args.stepId, !!args.bySystem)),
     },
   );
 

@@ -12,7 +12,7 @@ import { createAjv } from '../ajv.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { invalid, notFound, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
-import { Text, TEXT_MESSAGE, TEXT_PATTERN } from '../schemas/text.ts';
+import { TEXT_MESSAGE, TEXT_PATTERN, Text } from '../schemas/text.ts';
 
 const CallbackBody = Type.Object(
   {
@@ -20,9 +20,7 @@ const CallbackBody = Type.Object(
     caseId: Type.String({ format: 'uuid' }),
     stepId: Text({ maxLength: 64 }),
     outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
-    outputs: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Text(), Type.Number(), Type.Boolean()])),
-    ),
+    outputs: Type.Optional(Type.Record(Type.String(), Type.Union([Text(), Type.Number(), Type.Boolean()]))),
     opinion: Text({ minLength: 1, maxLength: 4000 }),
     reasons: Type.Optional(Type.Array(Text({ maxLength: 1000 }), { maxItems: 50 })),
   },

@@ -11,10 +11,9 @@ import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, invalid, notFound, Problem } from '../problem.ts';
 import { CaseParams, problems } from '../schemas/common.ts';
 import { Upload } from '../schemas/materials.ts';
-import { departmentSteps } from '../views.ts';
-import { Text } from '../schemas/text.ts';
+import { TEXT_MESSAGE, Text } from '../schemas/text.ts';
 import { isBadText } from '../text-check.ts';
-import { TEXT_MESSAGE } from '../schemas/text.ts';
+import { departmentSteps } from '../views.ts';
 
 /** What a material may be: scans and photos of documents. Detected from the content, not the name. */
 export const ALLOWED_TYPES: Record<string, string> = {
@@ -138,7 +137,10 @@ export function materialRoutes(app: App, deps: AppDeps): void {
           200: {
             description: 'The file, as uploaded (its type detected from the bytes)',
             content: Object.fromEntries(
-              Object.keys(ALLOWED_TYPES).map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+              Object.keys(ALLOWED_TYPES).map((type) => [
+                type,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
             ),
           },
           ...problems(401, 403, 404),

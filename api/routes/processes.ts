@@ -62,7 +62,12 @@ export function processRoutes(app: App, deps: AppDeps): void {
       // Strings Postgres cannot store are refused first: nothing else is checked on such a definition.
       const text = badTextFields(request.body, 'body');
       if (text.length > 0)
-        throw invalid('invalid-definition', 'Invalid definition', 'The definition has text it may not.', text);
+        throw invalid(
+          'invalid-definition',
+          'Invalid definition',
+          'The definition has text it may not.',
+          text,
+        );
       const errors = validateDefinition(definition).map((p) => ({
         field: p.path || '(definition)',
         message: p.message,

@@ -40,7 +40,10 @@ export const problems = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((c) => [
       c,
-      { description: MEANING[c] ?? 'Problem', content: { 'application/problem+json': { schema: problemRef } } },
+      {
+        description: MEANING[c] ?? 'Problem',
+        content: { 'application/problem+json': { schema: problemRef } },
+      },
     ]),
   );
 

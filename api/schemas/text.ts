@@ -11,4 +11,5 @@ export const TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
 export const TEXT_MESSAGE = 'must not contain NUL or unpaired surrogate characters';
 
 /** A string field of a request: no NUL, no lone surrogates. */
-export const Text = (options: Omit<TStringOptions, 'pattern'> = {}) => Type.String({ ...options, pattern: TEXT_PATTERN });
+export const Text = (options: Omit<TStringOptions, 'pattern'> = {}) =>
+  Type.String({ ...options, pattern: TEXT_PATTERN });

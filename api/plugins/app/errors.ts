@@ -1,7 +1,7 @@
 // Turns every error into RFC 9457 problem+json: our Problems as they are, Fastify's schema errors with
 // every failing field listed, malformed JSON as such, and anything else as a 500 that leaks nothing.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { RETRY_AFTER_SECONDS, isOutage } from '../../outage.ts';
+import { isOutage, RETRY_AFTER_SECONDS } from '../../outage.ts';
 import { type FieldError, Problem, unavailable } from '../../problem.ts';
 import { TEXT_MESSAGE, TEXT_PATTERN } from '../../schemas/text.ts';
 
@@ -32,7 +32,8 @@ function rawSchemaErrors(error: FastifyError): (FieldError & { allowed?: unknown
     if (v.keyword === 'additionalProperties') {
       return { field: `${base}.${params.additionalProperty}`, message: 'is not allowed here' };
     }
-    if (v.keyword === 'pattern' && params.pattern === TEXT_PATTERN) return { field: base, message: TEXT_MESSAGE };
+    if (v.keyword === 'pattern' && params.pattern === TEXT_PATTERN)
+      return { field: base, message: TEXT_MESSAGE };
     if (v.keyword === 'const') return { field: base, message: v.message ?? '', allowed: params.allowedValue };
     return { field: base, message: v.message ?? `fails ${v.keyword}` };
   });

@@ -27,7 +27,8 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
         response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => deps.actions.supplement(currentUser(request), request.params.id, request.body, keyOf(request)),
+    async (request) =>
+      deps.actions.supplement(currentUser(request), request.params.id, request.body, keyOf(request)),
   );
 
   app.post(
@@ -43,7 +44,8 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
         response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => deps.actions.attach(currentUser(request), request.params.id, request.body, keyOf(request)),
+    async (request) =>
+      deps.actions.attach(currentUser(request), request.params.id, request.body, keyOf(request)),
   );
 
   app.post(
@@ -59,7 +61,8 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
         response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
       },
     },
-    async (request) => deps.actions.withdraw(currentUser(request), request.params.id, request.body, keyOf(request)),
+    async (request) =>
+      deps.actions.withdraw(currentUser(request), request.params.id, request.body, keyOf(request)),
   );
 
   app.post(
