@@ -241,6 +241,18 @@ describe("a step with the department's own system", () => {
     });
     expect(staff.status, JSON.stringify(staff.body)).toBe(409);
     expect(staff.body.type).toMatch(/held-by-system$/);
+    // The system's own callback is held to the same text rule as everything else (400 naming the field).
+    const nul = signedCallback('TAX', {
+      taskId: `${id}:tax:1`,
+      caseId: id,
+      stepId: 'tax',
+      outcome: 'approve',
+      outputs: { invoiceQuota: 30 },
+      opinion: 'a\u0000b',
+    });
+    const refused = await call('POST', '/api/callbacks/TAX', undefined, nul.raw, nul.headers);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.errors).toEqual([{ field: 'body.opinion', message: expect.stringMatching(/NUL/) }]);
     const detail = (await call('GET', `/api/cases/${id}`, tokens.manager)).body;
     expect(detail.steps.find((s: { stepId: string }) => s.stepId === 'tax').status).toBe('awaiting_decision');
   }, 60_000);

@@ -227,8 +227,16 @@ describe('Idempotency-Key on case actions, and a bounded wait', () => {
     expect(repeat.body).toEqual(withdrawn.body);
     // Also once the case's workflow has ended.
     const handle = api.engine.temporal.client.workflow.getHandle(id);
-    await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000 }).toBe('COMPLETED');
-    const late = await call('POST', `/api/cases/${id}/withdrawal`, api.tokens.clerk, { reason: '撤回' }, withdrawKey);
+    await expect
+      .poll(async () => (await handle.describe()).status.name, { timeout: 20_000 })
+      .toBe('COMPLETED');
+    const late = await call(
+      'POST',
+      `/api/cases/${id}/withdrawal`,
+      api.tokens.clerk,
+      { reason: '撤回' },
+      withdrawKey,
+    );
     expect(late.status, JSON.stringify(late.body)).toBe(200);
     expect(late.body).toEqual(withdrawn.body);
     const timeline = (await call('GET', `/api/cases/${id}`, api.tokens.manager)).body.timeline;
