@@ -75,9 +75,9 @@ function notAnsweredYet(caseNo: string, waitMs: number): Problem {
     503,
     'not-answered-yet',
     'Not answered yet',
-    `Case ${caseNo} did not answer within ${Math.round(waitMs / 1000)} s (the engine may be restarting). ` +
-      'Repeat the request with the same Idempotency-Key: it is applied at most once, and the repeat gets ' +
-      'its answer.',
+    `Case ${caseNo} did not answer within ${Math.round(waitMs / 1000)} s (the engine may be restarting); ` +
+      'the action may still be applied. Repeat the request with the same Idempotency-Key: it is applied ' +
+      'at most once, and the repeat gets its answer (without a key, look at the case before repeating).',
   );
   problem.retryAfter = RETRY_AFTER_SECONDS;
   return problem;

@@ -21,7 +21,7 @@ import { callApi } from './helpers.ts';
 const admin = process.env.TEST_DATABASE_URL;
 
 /** A TCP proxy to the database server that can be cut (connections dropped, new ones refused) and restored. */
-class Proxy {
+class DatabaseProxy {
   private server: net.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
@@ -61,7 +61,7 @@ describe.runIf(admin)('a database outage', () => {
   let database: Database;
   let app: App;
   let url: string;
-  let proxy: Proxy;
+  let proxy: DatabaseProxy;
   let manager: string;
   const dir = mkdtempSync(join(tmpdir(), 'yjs-db-outage-'));
   const name = `test_${randomUUID().replace(/-/g, '')}`;
@@ -72,7 +72,7 @@ describe.runIf(admin)('a database outage', () => {
     await sql.unsafe(`create database ${name}`);
     await sql.end();
     const target = new URL(admin!);
-    proxy = new Proxy(target.hostname, Number(target.port || 5432));
+    proxy = new DatabaseProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
     const proxied = new URL(admin!);
     proxied.host = `127.0.0.1:${proxy.port}`;
