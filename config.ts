@@ -17,6 +17,8 @@ export const DEFAULTS = {
   caseNoPrefix: 'YJS',
   logLevel: 'info',
   materialMaxBytes: 10 * 1024 * 1024,
+  /** How long a case action (a decision, a withdrawal…) waits for its workflow before answering 503. */
+  updateWaitMs: 20_000,
   calendarRegion: 'CN',
   /** A promised clock turns yellow when 20% of its limit is left, unless configured otherwise. */
   warning: { fraction: 0.2 } as ClockWarningConfig,
@@ -54,6 +56,11 @@ export const EnvSchema = Type.Object({
   ),
   MATERIALS_DIR: Type.Optional(Text('where uploaded materials are stored (content-addressed)')),
   MATERIAL_MAX_BYTES: Type.Integer({ minimum: 1, default: DEFAULTS.materialMaxBytes }),
+  UPDATE_WAIT_MS: Type.Integer({
+    minimum: 100,
+    default: DEFAULTS.updateWaitMs,
+    description: 'how long a case action waits for its workflow before answering 503 with Retry-After',
+  }),
   CALENDAR_REGION: Text(
     'calendar region deadlines are counted in (CN, or e.g. CN-ZJ-HZ)',
     DEFAULTS.calendarRegion,
@@ -122,6 +129,8 @@ export interface Config {
   materialsDir: string;
   /** Largest material accepted, in bytes. */
   materialMaxBytes: number;
+  /** How long a case action waits for its workflow before answering 503. */
+  updateWaitMs: number;
   /** Calendar region deadlines are counted in (e.g. CN, or CN-ZJ-HZ once created). */
   calendarRegion: string;
   /** When a promised clock turns yellow: a share of its limit left, or working days left. */
@@ -189,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     materialsDir: resolve(e.MATERIALS_DIR ?? `${dataDir}/materials`),
     materialMaxBytes: e.MATERIAL_MAX_BYTES,
+    updateWaitMs: e.UPDATE_WAIT_MS,
     calendarRegion: e.CALENDAR_REGION,
     warning,
     ...(e.NOTIFY_WEBHOOK_URL ? { notifyWebhookUrl: e.NOTIFY_WEBHOOK_URL } : {}),

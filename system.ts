@@ -101,6 +101,7 @@ export async function startSystem({
       cookieSecure: config.cookieSecure,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       ...(webDist ? { webDist } : {}),
+      updateWaitMs: config.updateWaitMs,
       logger: logger ?? false,
       temporalUiOrigins: config.temporalUiOrigins ?? uiOrigins(temporal.uiUrl),
       ready: async () => {

@@ -14,6 +14,7 @@ import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
+import { clientErrorHandler, frameworkErrors } from './plugins/app/framework-errors.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
 import { safeLoggerOptions } from './plugins/app/logging.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
@@ -42,6 +43,8 @@ export interface BuildAppOptions {
   /** When promised clocks turn yellow (default: 20% of the limit left). */
   warning?: ClockWarning;
   ready?: () => Promise<boolean>;
+  /** How long a case action waits for its workflow before answering 503 (default 20 s). */
+  updateWaitMs?: number;
   /** Browser origins of the Temporal UI allowed to call /codec (default: none). */
   temporalUiOrigins?: string[];
   /** Pino options (redaction of personal data and the safe error serialiser are added), or false. */
@@ -62,6 +65,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const app = Fastify({
     logger: safeLoggerOptions(options.logger ?? false),
     ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
+    // Router and HTTP-parser refusals (414, 431, undecodable URLs) as problem+json too.
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);
@@ -86,7 +92,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendarRegion,
       warning,
     }),
-    actions: new CaseActions(options.db, options.definitions, options.client),
+    actions: new CaseActions(
+      options.db,
+      options.definitions,
+      options.client,
+      options.updateWaitMs ?? DEFAULTS.updateWaitMs,
+    ),
+    integrations: options.integrations ?? {},
     materials: options.materials,
     materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),

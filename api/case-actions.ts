@@ -4,6 +4,7 @@
 // the case's facts, the actor's right to act (one own-step check for staff and department systems alike),
 // the content against the definition (so most mistakes cost no server round trip), then the Update, whose
 // validator is the authority on the case's state. Each answers once the read model shows the change.
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Static } from 'typebox';
@@ -22,6 +23,7 @@ import {
   materialsUpdate,
   openStageUpdate,
   redispatchUpdate,
+  stateQuery,
   supplementUpdate,
   withdrawUpdate,
 } from '../workflows/messages.ts';
@@ -56,10 +58,19 @@ export interface SystemDecision {
   reasons?: string[];
 }
 
+/**
+ * The caller's Idempotency-Key of an action, if any. Scoped by the action and the actor in the Update id,
+ * so one client's key never returns another action's or another user's answer.
+ */
+export type IdempotencyKey = string | undefined;
+
 /** Facts about a case that never change, kept for the cases worked on recently (saves a read per action). */
 const FACTS_CACHE_SIZE = 10_000;
 
 const DECIDED = new Set(['approved', 'denied']);
+
+/** How the workflow refuses a decision on a step another delivery has just decided. */
+const REFUSED_AS_DECIDED = new Set(['step-not-awaiting-decision', 'case-closed']);
 
 export class CaseActions {
   private readonly facts = new Map<string, Omit<CaseFacts, 'status'>>();
@@ -68,6 +79,8 @@ export class CaseActions {
     private readonly db: Db,
     private readonly definitions: DefinitionStore,
     private readonly client: Client,
+    /** How long an action waits for the workflow's answer before a 503 (the Update keeps its id). */
+    private readonly waitMs: number,
   ) {}
 
   async caseFacts(caseId: string): Promise<CaseFacts> {
@@ -106,15 +119,21 @@ export class CaseActions {
     }
   }
 
-  async decide(user: User, caseId: string, stepId: string, body: Static<typeof DecisionBody>) {
+  async decide(
+    user: User,
+    caseId: string,
+    stepId: string,
+    body: Static<typeof DecisionBody>,
+    key?: IdempotencyKey,
+  ) {
     const facts = await this.caseFacts(caseId);
     this.ownStep({ user }, facts, stepId);
     const args: DecideArgs = { stepId, ...body, actor: { userId: user.id, department: user.department! } };
     // Content first, as if the step were waiting: a malformed decision never reaches the workflow.
     const precheck = checkDecision(facts.definition, 'awaiting_decision', args);
     if (precheck) throw problemFor(precheck.code, precheck.message, precheck.errors);
-    this.refuseIfClosed(facts);
-    return this.send(facts, decideUpdate, args);
+    if (key === undefined) this.refuseIfClosed(facts); // a repeat must reach the workflow for its answer
+    return this.send(facts, decideUpdate, args, `decide:${user.id}:${key ?? randomUUID()}`);
   }
 
   /**
@@ -145,83 +164,145 @@ export class CaseActions {
       );
     }
     try {
-      const result = await this.send(facts, decideUpdate, {
-        stepId: d.stepId,
-        outcome: d.outcome,
-        ...(d.outputs ? { outputs: d.outputs } : {}),
-        opinion: d.opinion,
-        ...(d.reasons ? { reasons: d.reasons } : {}),
-        actor: { userId: `department:${department}`, department },
-      });
+      const result = await this.send(
+        facts,
+        decideUpdate,
+        {
+          stepId: d.stepId,
+          outcome: d.outcome,
+          ...(d.outputs ? { outputs: d.outputs } : {}),
+          opinion: d.opinion,
+          ...(d.reasons ? { reasons: d.reasons } : {}),
+          actor: { userId: `department:${department}`, department },
+          bySystem: true,
+        },
+        `callback:${d.taskId}:${randomUUID()}`,
+      );
       return { status: 'accepted', caseStatus: result.caseStatus };
     } catch (error) {
-      // Two deliveries of one callback racing: the loser finds the step decided.
-      if (error instanceof Problem && error.code === 'step-not-awaiting-decision') {
-        const now = await findStep(this.db, caseId, d.stepId);
-        if (now && DECIDED.has(now.status)) return { status: 'duplicate' };
+      // Two deliveries of one callback racing: the loser is refused because the winner decided the step,
+      // and perhaps closed the case with it. The workflow's own state says so at once (the read model may
+      // not show the winner's decision yet).
+      if (error instanceof Problem && REFUSED_AS_DECIDED.has(error.code)) {
+        if (await this.stepDecided(caseId, d.stepId)) return { status: 'duplicate' };
       }
       throw error;
     }
   }
 
-  async supplement(user: User, caseId: string, body: Static<typeof SupplementBody>): Promise<CaseChange> {
+  /** Whether the step is approved or denied: the workflow's state, or the read model if it cannot answer. */
+  private async stepDecided(caseId: string, stepId: string): Promise<boolean> {
+    const status = await this.client.workflow
+      .getHandle(caseId)
+      .query(stateQuery)
+      .then((state) => state.steps[stepId] as string | undefined)
+      .catch(async () => (await findStep(this.db, caseId, stepId))?.status);
+    return status !== undefined && DECIDED.has(status);
+  }
+
+  async supplement(
+    user: User,
+    caseId: string,
+    body: Static<typeof SupplementBody>,
+    key?: IdempotencyKey,
+  ): Promise<CaseChange> {
     const facts = await this.caseFacts(caseId);
     const { stepId, note } = body;
     const materials = body.materials ?? {};
     this.step(facts, stepId);
     await this.checkMaterials(user, facts, materials);
-    const change = await this.send(facts, supplementUpdate, {
-      stepId,
-      note,
-      materials: Object.keys(materials),
-      actor: { userId: user.id },
-    });
+    const change = await this.send(
+      facts,
+      supplementUpdate,
+      { stepId, note, materials: Object.keys(materials), actor: { userId: user.id } },
+      `supplement:${user.id}:${key ?? randomUUID()}`,
+    );
     await attachMaterials(this.db, facts.id, user.id, materials);
     return change;
   }
 
-  async attach(user: User, caseId: string, body: Static<typeof AttachBody>): Promise<CaseChange> {
+  async attach(
+    user: User,
+    caseId: string,
+    body: Static<typeof AttachBody>,
+    key?: IdempotencyKey,
+  ): Promise<CaseChange> {
     const facts = await this.caseFacts(caseId);
-    this.refuseIfClosed(facts);
+    if (key === undefined) this.refuseIfClosed(facts);
     await this.checkMaterials(user, facts, body.materials);
-    const change = await this.send(facts, materialsUpdate, {
-      materials: Object.keys(body.materials),
-      actor: { userId: user.id },
-    });
+    const change = await this.send(
+      facts,
+      materialsUpdate,
+      { materials: Object.keys(body.materials), actor: { userId: user.id } },
+      `materials:${user.id}:${key ?? randomUUID()}`,
+    );
     await attachMaterials(this.db, facts.id, user.id, body.materials);
     return change;
   }
 
-  async withdraw(user: User, caseId: string, body: Static<typeof WithdrawBody>): Promise<CaseChange> {
+  async withdraw(
+    user: User,
+    caseId: string,
+    body: Static<typeof WithdrawBody>,
+    key?: IdempotencyKey,
+  ): Promise<CaseChange> {
     const facts = await this.caseFacts(caseId);
-    this.refuseIfClosed(facts);
-    return this.send(facts, withdrawUpdate, { opinion: body.reason, actor: { userId: user.id } });
+    if (key === undefined) this.refuseIfClosed(facts);
+    return this.send(
+      facts,
+      withdrawUpdate,
+      { opinion: body.reason, actor: { userId: user.id } },
+      `withdraw:${user.id}:${key ?? randomUUID()}`,
+    );
   }
 
-  async openStage(user: User, caseId: string, stepId: string, body: Static<typeof StageBody>) {
+  async openStage(
+    user: User,
+    caseId: string,
+    stepId: string,
+    body: Static<typeof StageBody>,
+    key?: IdempotencyKey,
+  ) {
     const facts = await this.caseFacts(caseId);
     this.ownStep({ user }, facts, stepId);
-    return this.send(facts, openStageUpdate, {
-      stepId,
-      kind: body.kind,
-      opinion: body.reason,
-      actor: { userId: user.id, department: user.department! },
-    });
+    return this.send(
+      facts,
+      openStageUpdate,
+      {
+        stepId,
+        kind: body.kind,
+        opinion: body.reason,
+        actor: { userId: user.id, department: user.department! },
+      },
+      `open-stage:${user.id}:${key ?? randomUUID()}`,
+    );
   }
 
-  async closeStage(user: User, caseId: string, stepId: string, body: Static<typeof StageCloseBody>) {
+  async closeStage(
+    user: User,
+    caseId: string,
+    stepId: string,
+    body: Static<typeof StageCloseBody>,
+    key?: IdempotencyKey,
+  ) {
     const facts = await this.caseFacts(caseId);
     this.ownStep({ user }, facts, stepId);
-    return this.send(facts, closeStageUpdate, {
-      stepId,
-      opinion: body.opinion,
-      actor: { userId: user.id, department: user.department! },
-    });
+    return this.send(
+      facts,
+      closeStageUpdate,
+      { stepId, opinion: body.opinion, actor: { userId: user.id, department: user.department! } },
+      `close-stage:${user.id}:${key ?? randomUUID()}`,
+    );
   }
 
-  async redispatch(user: User, caseId: string, stepId: string): Promise<CaseChange> {
+  async redispatch(user: User, caseId: string, stepId: string, key?: IdempotencyKey): Promise<CaseChange> {
     const facts = await this.caseFacts(caseId);
-    return this.send(facts, redispatchUpdate, { stepId, actor: { userId: user.id } });
+    return this.send(
+      facts,
+      redispatchUpdate,
+      { stepId, actor: { userId: user.id } },
+      `redispatch:${user.id}:${key ?? randomUUID()}`,
+    );
   }
 
   private step(facts: CaseFacts, stepId: string): StepDefinition {
@@ -242,7 +323,12 @@ export class CaseActions {
       throw invalid('invalid-materials', 'Invalid materials', 'Some materials cannot be attached.', errors);
   }
 
-  private send<Ret, Arg>(facts: CaseFacts, update: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<Ret> {
-    return sendUpdate(this.client, facts, update, arg);
+  private send<Ret, Arg>(
+    facts: CaseFacts,
+    update: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    updateId: string,
+  ): Promise<Ret> {
+    return sendUpdate(this.client, facts, update, arg, { updateId, waitMs: this.waitMs });
   }
 }

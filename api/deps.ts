@@ -12,6 +12,7 @@ import type {
 import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import type { Integrations } from '../departments/integrations.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import type { CaseActions } from './case-actions.ts';
@@ -38,6 +39,8 @@ export interface AppDeps {
   materialMaxBytes: number;
   /** Browser origins of the Temporal UI allowed to call the codec endpoint (CORS). */
   temporalUiOrigins: string[];
+  /** Departments reached over HTTP: their steps are decided by their own systems (see CaseMachine.checkDecider). */
+  integrations: Integrations;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

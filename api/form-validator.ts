@@ -4,6 +4,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { createAjv } from './ajv.ts';
 import type { FieldError } from './problem.ts';
+import { badTextFields } from './text-check.ts';
 
 const ajv = createAjv({ coerceTypes: false, useDefaults: false });
 const compiled = new Map<string, ValidateFunction>();
@@ -39,6 +40,8 @@ export function validateApplication(
   root = 'application',
 ): FieldError[] {
   const validate = validatorFor(definition);
-  if (validate(application)) return [];
-  return (validate.errors ?? []).map((e) => toFieldError(e, root));
+  // Every string of the application, whatever the form allows, follows the API's Text rule.
+  const text = badTextFields(application, root);
+  if (validate(application)) return text;
+  return [...(validate.errors ?? []).map((e) => toFieldError(e, root)), ...text];
 }

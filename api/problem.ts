@@ -18,6 +18,9 @@ export interface ProblemBody {
 export const PROBLEM_BASE = 'https://yijianshi.dev/problems/';
 
 export class Problem extends Error {
+  /** Sent as the Retry-After header (seconds): the request may succeed if repeated later. */
+  retryAfter?: number;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -49,3 +52,10 @@ export const conflict = (code: string, title: string, detail: string) =>
   new Problem(409, code, title, detail);
 export const invalid = (code: string, title: string, detail: string, errors?: FieldError[]) =>
   new Problem(400, code, title, detail, errors);
+
+/** A service we depend on is not answering (now): try again after `retryAfter` seconds. */
+export function unavailable(detail: string, retryAfter: number): Problem {
+  const problem = new Problem(503, 'service-unavailable', 'Service unavailable', detail);
+  problem.retryAfter = retryAfter;
+  return problem;
+}

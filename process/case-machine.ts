@@ -60,7 +60,8 @@ export interface MachineProblem {
     | 'not-in-supplement'
     | 'stage-open'
     | 'no-stage-open'
-    | 'no-incident';
+    | 'no-incident'
+    | 'held-by-system';
   message: string;
   errors?: { field: string; message: string }[];
 }
@@ -201,6 +202,24 @@ export class CaseMachine {
     if (this.outcome !== undefined)
       return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
     return checkDecision(this.definition, this.steps[decision?.stepId]?.status, decision);
+  }
+
+  /**
+   * Who may decide a step: a step handed to its department's own system (the 'http' adapter) is decided by
+   * that system, through its callback. Staff decide it in the worklist only once the engine has given up
+   * handing it over (an incident on the step): then they are the fallback, and the system's late callback
+   * finds the step decided. One rule, so the two never race for the same step.
+   */
+  checkDecider(stepId: string, bySystem: boolean): MachineProblem | undefined {
+    const step = this.steps[stepId];
+    if (bySystem || !step || this.adapterOf(stepId) !== 'http' || step.incident) return undefined;
+    const { department } = stepById(this.definition, stepId)!;
+    return {
+      code: 'held-by-system',
+      message:
+        `Step '${stepId}' is with ${department}'s own system, which decides it; staff decide it here only ` +
+        'if the system cannot be reached (an incident on the step).',
+    };
   }
 
   /** A department's decision (or an adapter's on its behalf): approve, deny, or ask for a supplement. */

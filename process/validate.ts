@@ -63,6 +63,11 @@ function checkShape(def: ProcessDefinition, problems: DefinitionProblem[]): bool
     add('', 'a definition must be an object');
     return false;
   }
+  const deep = tooDeepAt(def, MAX_DEFINITION_DEPTH);
+  if (deep !== undefined) {
+    add(deep, `is nested too deep (at most ${MAX_DEFINITION_DEPTH} levels in all)`);
+    return false;
+  }
   if (typeof def.id !== 'string' || !ID.test(def.id)) add('id', 'must be a lower-case id (a-z, 0-9, -)');
   if (!Number.isInteger(def.version) || def.version < 1) add('version', 'must be a positive integer');
   if (typeof def.title !== 'string' || def.title.trim() === '') add('title', 'is required');
@@ -90,6 +95,39 @@ function checkLimit(limit: unknown, at: string, add: (path: string, message: str
     add(`${at}.hours`, 'must be positive');
 }
 
+/**
+ * How deep a JsonLogic expression may nest. Real conditions and rules are a few levels deep; evaluating,
+ * hashing or storing one nested thousands deep overflows the call stack.
+ */
+export const MAX_LOGIC_DEPTH = 32;
+
+/** Any part of a definition (its form schema included) nests at most this deep. */
+export const MAX_DEFINITION_DEPTH = 64;
+
+/**
+ * Where `value` first nests deeper than `limit`, as the path of its first `keep` levels (iterative: the value
+ * itself may be too deep to recurse over); undefined if it does not.
+ */
+function tooDeepAt(value: unknown, limit: number, keep = 3): string | undefined {
+  const stack: [unknown, number, string][] = [[value, 0, '']];
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return path;
+    for (const [key, child] of Object.entries(v)) {
+      const next =
+        depth >= keep ? path : Array.isArray(v) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      stack.push([child, depth + 1, next]);
+    }
+  }
+  return undefined;
+}
+
+function checkDepth(expression: unknown, at: string, add: (path: string, message: string) => void): void {
+  if (tooDeepAt(expression, MAX_LOGIC_DEPTH) !== undefined)
+    add(at, `is nested too deep (at most ${MAX_LOGIC_DEPTH} levels)`);
+}
+
 /** Rules belong to instant (auto) steps, and what they output must be what the step declares. */
 function checkAutomation(
   step: StepDefinition,
@@ -112,6 +150,9 @@ function checkAutomation(
       add(`${r}.outcome`, "must be 'approve' or 'deny'");
     if (typeof rule.when !== 'object' && typeof rule.when !== 'boolean')
       add(`${r}.when`, 'must be a JsonLogic expression');
+    checkDepth(rule.when, `${r}.when`, add);
+    for (const [name, value] of Object.entries(rule.outputs ?? {}))
+      checkDepth(value, `${r}.outputs.${name}`, add);
     for (const name of Object.keys(rule.outputs ?? {})) {
       if (!step.outputs.some((o) => o.name === name))
         add(`${r}.outputs`, `step '${step.id}' has no output '${name}'`);
@@ -126,6 +167,7 @@ function checkAutomation(
   ) {
     add(`${at}.condition`, 'must be a JsonLogic expression');
   }
+  checkDepth(step.condition, `${at}.condition`, add);
   checkLimit(step.limits?.promised, `${at}.limits.promised`, add);
   checkLimit(step.limits?.statutory, `${at}.limits.statutory`, add);
 }

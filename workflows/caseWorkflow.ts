@@ -118,7 +118,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         cancelled: fx.events.flatMap((e) => (e.type === 'step.cancelled' ? [e.stepId] : [])),
       };
     },
-    { validator: (args) => refuse(machine.checkDecision(args)) },
+    {
+      // Who may decide (checkDecider) is checked here only: validators do not run on replay, so histories
+      // recorded before the rule replay unchanged.
+      validator: (args) =>
+        refuse(machine.checkDecision(args) ?? machine.checkDecider(args.stepId, !!args.bySystem)),
+    },
   );
 
   setHandler(

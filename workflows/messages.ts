@@ -51,6 +51,8 @@ export interface DecideArgs {
   reasons?: string[];
   items?: { item: string; reason: string }[];
   actor: Actor;
+  /** Sent by the department's own system (its signed callback), not by staff in the worklist. */
+  bySystem?: boolean;
 }
 
 /** What a message did to the case, as the caller's read model now shows it. */

@@ -16,6 +16,7 @@ import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
 import { CalendarView, RegionBody, YearBody } from '../schemas/calendars.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 
 /** Every problem of a calendar at once, as a 400. */
 function refuseInvalid(calendar: WorkingCalendar): void {
@@ -58,7 +59,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['calendars'],
         summary: "A region's effective working-day calendar",
-        params: Type.Object({ region: Type.String({ maxLength: 40 }) }),
+        params: Type.Object({ region: Text({ maxLength: 40 }) }),
         response: { 200: CalendarView, ...problems(401, 404) },
       },
     },

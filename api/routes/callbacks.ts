@@ -12,18 +12,17 @@ import { createAjv } from '../ajv.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { invalid, notFound, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { TEXT_MESSAGE, TEXT_PATTERN, Text } from '../schemas/text.ts';
 
 const CallbackBody = Type.Object(
   {
-    taskId: Type.String({ maxLength: 200 }),
+    taskId: Text({ maxLength: 200 }),
     caseId: Type.String({ format: 'uuid' }),
-    stepId: Type.String({ maxLength: 64 }),
+    stepId: Text({ maxLength: 64 }),
     outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny')]),
-    outputs: Type.Optional(
-      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()])),
-    ),
-    opinion: Type.String({ minLength: 1, maxLength: 4000 }),
-    reasons: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 50 })),
+    outputs: Type.Optional(Type.Record(Type.String(), Type.Union([Text(), Type.Number(), Type.Boolean()]))),
+    opinion: Text({ minLength: 1, maxLength: 4000 }),
+    reasons: Type.Optional(Type.Array(Text({ maxLength: 1000 }), { maxItems: 50 })),
   },
   { additionalProperties: false },
 );
@@ -43,11 +42,11 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
         schema: {
           tags: ['integrations'],
           summary: "A department system's decision on a task it was sent (HMAC-signed, no bearer token)",
-          params: Type.Object({ department: Type.String({ maxLength: 32 }) }),
+          params: Type.Object({ department: Text({ maxLength: 32 }) }),
           security: [],
           response: {
             200: Type.Object({ status: Type.String(), caseStatus: Type.Optional(Type.String()) }),
-            ...problems(400, 401, 403, 404, 409),
+            ...problems(400, 401, 403, 404, 409, 413, 415),
           },
         },
       },
@@ -84,7 +83,10 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
             'The callback does not follow the protocol.',
             (validateBody.errors ?? []).map((e) => ({
               field: `body${e.instancePath.replace(/\//g, '.')}`,
-              message: e.message ?? e.keyword,
+              message:
+                e.keyword === 'pattern' && e.params.pattern === TEXT_PATTERN
+                  ? TEXT_MESSAGE
+                  : (e.message ?? e.keyword),
             })),
           );
         }

@@ -8,9 +8,11 @@ import { logAccess } from '../../db/access-log.ts';
 import { caseMaterialsOf, insertUpload, latestMaterial } from '../../db/materials.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
-import { forbidden, notFound, Problem } from '../problem.ts';
+import { forbidden, invalid, notFound, Problem } from '../problem.ts';
 import { CaseParams, problems } from '../schemas/common.ts';
 import { Upload } from '../schemas/materials.ts';
+import { TEXT_MESSAGE, Text } from '../schemas/text.ts';
+import { isBadText } from '../text-check.ts';
 import { departmentSteps } from '../views.ts';
 
 /** What a material may be: scans and photos of documents. Detected from the content, not the name. */
@@ -42,8 +44,21 @@ export function materialRoutes(app: App, deps: AppDeps): void {
           'Upload as multipart/form-data.',
         );
       }
-      const file = await request.file();
+      const file = await request.file().catch((error: unknown) => {
+        // busboy refuses a body it cannot split (no boundary, a broken header): the client's fault.
+        throw new Problem(
+          400,
+          'malformed-multipart',
+          'Malformed multipart body',
+          `The multipart body cannot be read: ${(error as Error).message}.`,
+        );
+      });
       if (!file) throw new Problem(400, 'no-file', 'No file', 'The multipart body has no file part.');
+      if (isBadText(file.filename)) {
+        throw invalid('invalid-request', 'Invalid request', 'The request has 1 problem(s).', [
+          { field: 'file.filename', message: TEXT_MESSAGE },
+        ]);
+      }
       let bytes: Buffer;
       try {
         bytes = await file.toBuffer();
@@ -116,9 +131,20 @@ export function materialRoutes(app: App, deps: AppDeps): void {
         summary: 'Download the latest upload of a material (recorded in the access log)',
         params: Type.Object({
           id: Type.String({ format: 'uuid' }),
-          materialId: Type.String({ minLength: 1, maxLength: 64 }),
+          materialId: Text({ minLength: 1, maxLength: 64 }),
         }),
-        response: { ...problems(401, 403, 404) },
+        response: {
+          200: {
+            description: 'The file, as uploaded (its type detected from the bytes)',
+            content: Object.fromEntries(
+              Object.keys(ALLOWED_TYPES).map((type) => [
+                type,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
+            ),
+          },
+          ...problems(401, 403, 404),
+        },
       },
     },
     async (request, reply) => {

@@ -8,6 +8,7 @@ import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { ProcessParams, ProcessSummary } from '../schemas/processes.ts';
+import { badTextFields } from '../text-check.ts';
 
 function summary(d: ProcessDefinition) {
   return {
@@ -58,6 +59,15 @@ export function processRoutes(app: App, deps: AppDeps): void {
     },
     async (request, reply) => {
       const definition = request.body as unknown as ProcessDefinition;
+      // Strings Postgres cannot store are refused first: nothing else is checked on such a definition.
+      const text = badTextFields(request.body, 'body');
+      if (text.length > 0)
+        throw invalid(
+          'invalid-definition',
+          'Invalid definition',
+          'The definition has text it may not.',
+          text,
+        );
       const errors = validateDefinition(definition).map((p) => ({
         field: p.path || '(definition)',
         message: p.message,

@@ -68,6 +68,11 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           application: pick(r.application, new Set(step.fields)),
           inputs: pick(r.data, new Set(step.inputs)),
           materials: step.materials,
+          // The rule of CaseMachine.checkDecider, as this deployment routes the step (api/intake.ts).
+          decidedBy:
+            step.adapter === 'worklist' && deps.integrations[step.department] && !r.step.incident
+              ? ('system' as const)
+              : ('staff' as const),
         });
       }
       await logAccess(

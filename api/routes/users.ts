@@ -15,6 +15,7 @@ import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/app/auth.ts';
 import { conflict, invalid, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 import { Me, NewUserBody } from '../schemas/users.ts';
 
 /** A user as admins list them. */
@@ -90,10 +91,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
         tags: ['users'],
         summary: 'Issue an API token (shown once)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
-        body: Type.Object(
-          { label: Type.String({ minLength: 1, maxLength: 100 }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ label: Text({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
         response: {
           201: Type.Object({ id: Type.String(), token: Type.String() }),
           ...problems(400, 401, 403, 404),

@@ -1,11 +1,12 @@
 // Working-day calendars: a year of the national schedule, a region's additions, the merged view.
 import { Type } from 'typebox';
+import { Text } from './text.ts';
 
 export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export const YearBody = Type.Object(
   {
-    region: Type.String({ minLength: 2, maxLength: 40 }),
+    region: Text({ minLength: 2, maxLength: 40 }),
     year: Type.String({ pattern: '^\\d{4}$' }),
     offDays: Type.Array(Day, { maxItems: 120 }),
     makeupWorkdays: Type.Array(Day, { maxItems: 60 }),
@@ -16,7 +17,7 @@ export const YearBody = Type.Object(
 export const RegionBody = Type.Object(
   {
     region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
-    extends: Type.String({ minLength: 2, maxLength: 40 }),
+    extends: Text({ minLength: 2, maxLength: 40 }),
     officeHours: Type.Optional(
       Type.Object({
         start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),

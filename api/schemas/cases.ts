@@ -1,22 +1,23 @@
 // Cases: the combined application, the clerk's changes to a running case, the case record and lists.
 import { Type } from 'typebox';
 import { Anything, Datum, Id, Instant, MaterialRefs, OutputValue } from './common.ts';
+import { Text } from './text.ts';
 
 export const SubmitCaseBody = Type.Object(
   {
-    processId: Type.String({ minLength: 1, maxLength: 64 }),
+    processId: Text({ minLength: 1, maxLength: 64 }),
     application: Anything,
     materials: Type.Optional(MaterialRefs),
     deficiencies: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            stepId: Type.String({ minLength: 1, maxLength: 64 }),
-            materials: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+            stepId: Text({ minLength: 1, maxLength: 64 }),
+            materials: Type.Array(Text({ minLength: 1, maxLength: 64 }), {
               minItems: 1,
               maxItems: 20,
             }),
-            due: Type.String({
+            due: Text({
               format: 'date',
               description: 'last day (China time) the materials may arrive',
             }),
@@ -32,8 +33,8 @@ export const SubmitCaseBody = Type.Object(
 
 export const SupplementBody = Type.Object(
   {
-    stepId: Type.String({ minLength: 1, maxLength: 64 }),
-    note: Type.String({ minLength: 1, maxLength: 4000 }),
+    stepId: Text({ minLength: 1, maxLength: 64 }),
+    note: Text({ minLength: 1, maxLength: 4000 }),
     materials: Type.Optional(MaterialRefs),
   },
   { additionalProperties: false },
@@ -42,14 +43,14 @@ export const SupplementBody = Type.Object(
 export const AttachBody = Type.Object({ materials: MaterialRefs }, { additionalProperties: false });
 
 export const WithdrawBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { reason: Text({ minLength: 1, maxLength: 4000 }) },
   { additionalProperties: false },
 );
 
 export const DeliveryBody = Type.Object(
   {
     method: Type.Union([Type.Literal('window'), Type.Literal('post'), Type.Literal('electronic')]),
-    note: Type.Optional(Type.String({ maxLength: 1000 })),
+    note: Type.Optional(Text({ maxLength: 1000 })),
   },
   { additionalProperties: false },
 );

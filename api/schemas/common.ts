@@ -2,6 +2,7 @@
 // a change to a case. Fastify validates requests with these schemas (listing every failing field),
 // serialises responses with them, and publishes them as OpenAPI at /docs.
 import { Type } from 'typebox';
+import { Text } from './text.ts';
 
 export const Problem = Type.Object(
   {
@@ -17,21 +18,48 @@ export const Problem = Type.Object(
 
 const problemRef = Type.Ref('Problem');
 
-export const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, problemRef]));
+/** What each error status means in this API (the OpenAPI description of the response). */
+const MEANING: Record<number, string> = {
+  400: 'Invalid request: every failing field listed',
+  401: 'Missing, unknown or revoked token',
+  403: 'Not allowed for your role or department',
+  404: 'Unknown resource',
+  409: 'Conflicts with the current state',
+  413: 'Request body too large',
+  414: 'A path parameter is too long',
+  415: 'Unsupported media type',
+  422: 'Idempotency-Key reused for a different request',
+  503: 'The database or Temporal is not answering, or the case did not answer in time: retry after Retry-After',
+};
+
+/**
+ * Error responses of a route, as the server sends them: problem details (RFC 9457) with the media type
+ * application/problem+json (Fastify serialises by content type; @fastify/swagger publishes it).
+ */
+export const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((c) => [
+      c,
+      {
+        description: MEANING[c] ?? 'Problem',
+        content: { 'application/problem+json': { schema: problemRef } },
+      },
+    ]),
+  );
 
 export const Id = Type.String({ format: 'uuid' });
 
 export const Instant = Type.String({ format: 'date-time' });
 
-export const OutputValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
+export const OutputValue = Type.Union([Text(), Type.Number(), Type.Boolean()]);
 
 export const Anything = Type.Record(Type.String(), Type.Unknown());
 
 export const CaseParams = Type.Object({ id: Id });
 
-export const StepParams = Type.Object({ id: Id, stepId: Type.String({ minLength: 1, maxLength: 64 }) });
+export const StepParams = Type.Object({ id: Id, stepId: Text({ minLength: 1, maxLength: 64 }) });
 
-export const MaterialRefs = Type.Record(Type.String({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
+export const MaterialRefs = Type.Record(Text({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
   description: 'material id -> upload id (from POST /api/materials)',
 });
 

@@ -1,7 +1,8 @@
 // Process definitions of the catalog.
 import { Type } from 'typebox';
+import { Text } from './text.ts';
 
-export const ProcessParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ProcessParams = Type.Object({ id: Text({ minLength: 1, maxLength: 64 }) });
 
 export const ProcessSummary = Type.Object({
   id: Type.String(),

@@ -1,6 +1,7 @@
 // Department work: worklists, decisions, special stages.
 import { Type } from 'typebox';
 import { Anything, Datum, Id, Instant, OutputValue } from './common.ts';
+import { Text } from './text.ts';
 
 export const StageBody = Type.Object(
   {
@@ -10,13 +11,13 @@ export const StageBody = Type.Object(
       Type.Literal('hearing'),
       Type.Literal('public-notice'),
     ]),
-    reason: Type.String({ minLength: 1, maxLength: 4000 }),
+    reason: Text({ minLength: 1, maxLength: 4000 }),
   },
   { additionalProperties: false },
 );
 
 export const StageCloseBody = Type.Object(
-  { opinion: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { opinion: Text({ minLength: 1, maxLength: 4000 }) },
   { additionalProperties: false },
 );
 
@@ -24,14 +25,14 @@ export const DecisionBody = Type.Object(
   {
     outcome: Type.Union([Type.Literal('approve'), Type.Literal('deny'), Type.Literal('supplement')]),
     outputs: Type.Optional(Type.Record(Type.String(), OutputValue)),
-    opinion: Type.String({ minLength: 1, maxLength: 4000 }),
-    reasons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1000 }), { maxItems: 50 })),
+    opinion: Text({ minLength: 1, maxLength: 4000 }),
+    reasons: Type.Optional(Type.Array(Text({ minLength: 1, maxLength: 1000 }), { maxItems: 50 })),
     items: Type.Optional(
       Type.Array(
         Type.Object(
           {
-            item: Type.String({ minLength: 1, maxLength: 64 }),
-            reason: Type.String({ minLength: 1, maxLength: 1000 }),
+            item: Text({ minLength: 1, maxLength: 64 }),
+            reason: Text({ minLength: 1, maxLength: 1000 }),
           },
           { additionalProperties: false },
         ),
@@ -57,7 +58,7 @@ export const DecisionResult = Type.Object({
 });
 
 export const TaskQuery = Type.Object({
-  department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+  department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
 });
 
@@ -76,4 +77,9 @@ export const Task = Type.Object({
   application: Anything,
   inputs: Type.Record(Type.String(), Datum),
   materials: Type.Array(Type.String()),
+  decidedBy: Type.Union([Type.Literal('staff'), Type.Literal('system')], {
+    description:
+      "who decides the step now: 'system' while it is with the department's own system (a decision " +
+      "here gets 409 held-by-system); 'staff' for worklist steps, and for a system's step with an incident",
+  }),
 });

@@ -1,6 +1,7 @@
 // Users, their roles and tokens.
 import { Type } from 'typebox';
 import { Id } from './common.ts';
+import { Text } from './text.ts';
 
 export const Me = Type.Object({
   id: Id,
@@ -13,14 +14,14 @@ export const Me = Type.Object({
 export const NewUserBody = Type.Object(
   {
     username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' }),
-    displayName: Type.String({ minLength: 1, maxLength: 100 }),
+    displayName: Text({ minLength: 1, maxLength: 100 }),
     role: Type.Union([
       Type.Literal('clerk'),
       Type.Literal('department'),
       Type.Literal('manager'),
       Type.Literal('admin'),
     ]),
-    department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
     password: Type.Optional(
       Type.String({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
     ),

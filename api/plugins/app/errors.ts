@@ -1,7 +1,9 @@
 // Turns every error into RFC 9457 problem+json: our Problems as they are, Fastify's schema errors with
 // every failing field listed, malformed JSON as such, and anything else as a 500 that leaks nothing.
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { type FieldError, Problem } from '../../problem.ts';
+import { isOutage, RETRY_AFTER_SECONDS } from '../../outage.ts';
+import { type FieldError, Problem, unavailable } from '../../problem.ts';
+import { TEXT_MESSAGE, TEXT_PATTERN } from '../../schemas/text.ts';
 
 /**
  * One error per field: a union of literals fails once per member plus once for the union, which reads
@@ -30,6 +32,8 @@ function rawSchemaErrors(error: FastifyError): (FieldError & { allowed?: unknown
     if (v.keyword === 'additionalProperties') {
       return { field: `${base}.${params.additionalProperty}`, message: 'is not allowed here' };
     }
+    if (v.keyword === 'pattern' && params.pattern === TEXT_PATTERN)
+      return { field: base, message: TEXT_MESSAGE };
     if (v.keyword === 'const') return { field: base, message: v.message ?? '', allowed: params.allowedValue };
     return { field: base, message: v.message ?? `fails ${v.keyword}` };
   });
@@ -75,6 +79,12 @@ export function toProblem(error: FastifyError | Problem | Error): Problem {
       'The request body exceeds the size limit.',
     );
   }
+  if (isOutage(e)) {
+    return unavailable(
+      'A service the engine depends on (its database or Temporal) is not answering; retry shortly.',
+      RETRY_AFTER_SECONDS,
+    );
+  }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return new Problem(e.statusCode, 'bad-request', 'Bad request', e.message);
   }
@@ -90,7 +100,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error as FastifyError);
     // Log the error's kind and stack, never the request body (it may hold personal data).
-    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status >= 500 && problem.status !== 503) request.log.error({ err: error }, 'request failed');
+    else if (problem.status === 503) request.log.warn({ code: problem.code }, 'dependency unavailable');
+    if (problem.retryAfter !== undefined) reply.header('retry-after', String(problem.retryAfter));
     return reply.status(problem.status).type('application/problem+json').send(problem.body(request.url));
   });
   app.setNotFoundHandler((request, reply) => {

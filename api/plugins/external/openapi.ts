@@ -1,7 +1,23 @@
 // OpenAPI: every route's TypeBox schemas published as a spec, browsable at /docs.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifySchema } from 'fastify';
+import { problems } from '../../schemas/common.ts';
+
+/**
+ * Errors any route may answer, whatever it declares: 400 for malformed path parameters, query strings,
+ * headers or bodies, 413/415 for bodies, 414 for a path parameter too long, 503 during an outage.
+ */
+function withCommonErrors(schema: FastifySchema, method: string | string[]): FastifySchema {
+  const s = schema as FastifySchema & { response?: Record<string, unknown>; consumes?: string[] };
+  const codes = [503];
+  if (s.params) codes.push(400, 414);
+  if (s.querystring || s.headers || s.body || s.consumes) codes.push(400);
+  // A POST without a declared body still has its body parsed (and refused) by content type and size.
+  const post = ([] as string[]).concat(method).includes('POST');
+  if (s.body || s.consumes || post) codes.push(413, 415);
+  return { ...s, response: { ...problems(...new Set(codes)), ...(s.response ?? {}) } };
+}
 
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -14,6 +30,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    transform: ({ schema, url, route }) => ({
+      schema: schema ? withCommonErrors(schema, route.method) : schema,
+      url,
+    }),
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 }
