@@ -23,7 +23,7 @@ export default function ClerkCase() {
   const lang = i18n.language;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const { data: kase, error } = useCase(id, 5000);
+  const { data: kase, error } = useCase(id, 10_000);
   const { data: definition } = useDefinition(kase?.processId);
   const departmentName = useDepartmentNames();
   const [reason, setReason] = useState('');
