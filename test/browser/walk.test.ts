@@ -193,7 +193,6 @@ describe('a company start-up in the browser, across roles', () => {
       核准的经营范围: r.businessScope,
       成立日期: r.registrationDate,
     });
-    await saveScreenshot(page, 'department-task');
     await page.context().close();
   });
 
@@ -205,6 +204,8 @@ describe('a company start-up in the browser, across roles', () => {
       .getByText(/来自 市场监督管理局，\d\d-\d\d \d\d:\d\d/)
       .first()
       .waitFor();
+    await checked(page, 'department: task with shared data');
+    await saveScreenshot(page, 'department-task');
     await page.getByRole('tab', { name: '一次性告知补正' }).click();
     await page.getByLabel('材料或内容', { exact: true }).click();
     await page.locator('.ant-select-item-option', { hasText: '法定代表人身份证明' }).click();
