@@ -150,7 +150,7 @@ describe('the administrator', () => {
     await admin.getByRole('button', { name: 'English' }).click();
     await admin.getByRole('link', { name: 'Users' }).waitFor();
     await admin.getByRole('heading', { name: 'Working-day calendars' }).waitFor();
-    expect(await admin.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await admin.evaluate<string>('document.documentElement.lang')).toBe('en');
     await checked(admin, 'admin: calendars in English');
     await admin.getByRole('button', { name: '中文' }).click();
     await admin.getByRole('link', { name: '用户管理' }).waitFor();

@@ -156,14 +156,9 @@ describe('a company start-up in the browser, across roles', () => {
     expect(await qr.count()).toBe(1);
     await checked(page, 'clerk: receipt');
     // Printing: the browser's print dialog opens, and the printout is the receipt alone.
-    await page.evaluate(() => {
-      (window as unknown as { printed: number }).printed = 0;
-      window.print = () => {
-        (window as unknown as { printed: number }).printed++;
-      };
-    });
+    await page.evaluate(`window.printed = 0; window.print = () => { window.printed += 1; };`);
     await page.getByRole('button', { name: '打印回执' }).click();
-    expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
+    expect(await page.evaluate<number>('window.printed')).toBe(1);
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.staff-header').isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: '打印回执' }).isVisible()).toBe(false);
@@ -291,7 +286,7 @@ describe('a company start-up in the browser, across roles', () => {
     await page.getByRole('heading', { name: '谁查看了您的信息' }).waitFor();
     await page.getByText('市场监督管理局').first().waitFor();
     // Nothing wider than the phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await checked(page, 'applicant: progress');
     await saveScreenshot(page, 'applicant-track');
     await page.getByLabel('5 星', { exact: true }).check();
