@@ -12,6 +12,7 @@ import {
   companyStartupApplication as app,
   companyStartupApprovals as approvals,
 } from '../../processes/examples.ts';
+import { fillCompanyStartup, STARTUP_MATERIALS, uploadMaterial } from './company-form.ts';
 import {
   expectAccessible,
   launchBrowser,
@@ -25,7 +26,6 @@ import {
 let stack: Stack;
 let browser: Browser;
 const DESKTOP = { viewport: { width: 1366, height: 900 } };
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
 beforeAll(async () => {
   stack = await startStack();
@@ -50,14 +50,6 @@ async function staff(user: string): Promise<Page> {
 async function checked(page: Page, label: string): Promise<void> {
   await page.locator('.page-loading').waitFor({ state: 'detached' });
   await expectAccessible(page, label);
-}
-
-async function upload(page: Page, title: string, file: string): Promise<void> {
-  await page.getByLabel(`上传：${title}`, { exact: true }).setInputFiles({
-    name: file,
-    mimeType: 'application/pdf',
-    buffer: PDF,
-  });
 }
 
 /** Opens a task from the worklist by its case number and step title. */
@@ -91,35 +83,12 @@ describe('a company start-up in the browser, across roles', () => {
     await saveScreenshot(page, 'clerk-catalog');
 
     await page.getByRole('button', { name: '开始受理：企业开办' }).click();
-    await page.getByLabel('拟设公司名称', { exact: true }).fill(app.companyName);
-    await page.getByLabel('企业类型', { exact: true }).click();
-    await page.locator('.ant-select-item-option', { hasText: '有限责任公司' }).click();
-    await page.getByLabel('注册资本（万元）', { exact: true }).fill(String(app.registeredCapital));
-    await page.getByLabel('住所', { exact: true }).fill(app.address);
-    await page.getByLabel('经营范围', { exact: true }).fill(app.businessScope);
-    await page.getByLabel('姓名', { exact: true }).fill(app.legalRepresentative.name);
     // One digit short: the defect the server's notice will name.
-    await page
-      .getByLabel('公民身份号码', { exact: true })
-      .fill(app.legalRepresentative.idNumber.slice(0, 17));
-    await page.getByLabel('手机号码', { exact: true }).fill(app.legalRepresentative.phone);
-    await page.getByLabel('电子发票', { exact: true }).check();
-    await page.getByLabel('开业时员工人数', { exact: true }).fill(String(app.employeeCount));
-    await page.getByLabel('银行名称', { exact: true }).fill(app.bank.name);
-    await page.getByLabel('支行', { exact: true }).fill(app.bank.branch);
+    await fillCompanyStartup(page, app.legalRepresentative.idNumber.slice(0, 17));
     // The steps' conditions are evaluated as the clerk types: all six apply to a company start-up.
     await expect.poll(() => page.getByText('需办理', { exact: true }).count()).toBe(6);
 
-    for (const [title, file] of [
-      ['公司章程', 'articles.pdf'],
-      ['法定代表人身份证明', 'representative-id.pdf'],
-      ['住所使用证明', 'premises.pdf'],
-      ['股东决定', 'resolution.pdf'],
-      ['银行开户申请书', 'bank-application.pdf'],
-    ] as const) {
-      await upload(page, title, file);
-      await page.getByText(`已上传：${file}`).waitFor();
-    }
+    for (const [title, file] of STARTUP_MATERIALS) await uploadMaterial(page, title, file);
     await page.getByText('材料已齐全').waitFor();
 
     const refused = page.waitForResponse(
@@ -232,8 +201,7 @@ describe('a company start-up in the browser, across roles', () => {
     await card.waitFor({ timeout: 30_000 });
     await card.getByText('身份证复印件不清晰').waitFor();
     await checked(page, 'clerk: supplement queue');
-    await upload(page, '法定代表人身份证明', 'representative-id-clear.pdf');
-    await card.getByText('已上传：representative-id-clear.pdf').waitFor();
+    await uploadMaterial(page, '法定代表人身份证明', 'representative-id-clear.pdf');
     await card.getByLabel('补正说明', { exact: true }).fill('已补充清晰的身份证复印件');
     await card.getByRole('button', { name: '提交补正' }).click();
     await page.getByText('目前没有待补正的事项。').waitFor({ timeout: 30_000 });
