@@ -58,20 +58,14 @@ const kb = (bytes: number) => `${(bytes / KB).toFixed(1)} KB`;
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'yjs-web-build-'));
   const vite = await import('vite');
-  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await vite.build({
-      configFile: join(WEB, 'vite.config.ts'),
-      root: WEB,
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
+  // As services/web-build.ts builds it (under Vitest, NODE_ENV is 'test': the config still makes it a
+  // production build).
+  await vite.build({
+    configFile: join(WEB, 'vite.config.ts'),
+    root: WEB,
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
   manifest = JSON.parse(readFileSync(join(outDir, '.vite', 'manifest.json'), 'utf8'));
 }, 180_000);
 

@@ -148,6 +148,7 @@ export default function Users() {
       >
         <Form
           form={createForm}
+          name="createUser"
           layout="vertical"
           onFinish={async (v: {
             username: string;
@@ -222,6 +223,7 @@ export default function Users() {
       >
         <Form
           form={resetForm}
+          name="resetPassword"
           layout="vertical"
           onFinish={async (v: { password: string }) => {
             const u = resetting!;

@@ -23,7 +23,7 @@ export default function ClerkCase() {
   const lang = i18n.language;
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const { data: kase, error } = useCase(id, 5000);
+  const { data: kase, error } = useCase(id, 10_000);
   const { data: definition } = useDefinition(kase?.processId);
   const departmentName = useDepartmentNames();
   const [reason, setReason] = useState('');
@@ -150,7 +150,8 @@ function OwedMaterials({
   const queryClient = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const owed = [...new Set(steps.flatMap((s) => s.owed))];
-  if (!running || owed.length === 0) return null;
+  // The card stays with its message once the last owed material is in.
+  if (!running || (owed.length === 0 && !message)) return null;
   const dueOf = (m: string) => steps.find((s) => s.owed.includes(m))?.owedBy ?? null;
   const attach = async (materialId: string, file: File) => {
     try {

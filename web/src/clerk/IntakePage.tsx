@@ -18,6 +18,7 @@ import { useDefinition } from '../staff/queries.ts';
 import { PageLoading } from '../staff/StaffLayout.tsx';
 import { checklist } from './applicable.ts';
 import { errorSchema, type FieldDefect, fromValidation, merge, valueAt } from './form/errors.ts';
+import { GroupTemplate } from './form/GroupTemplate.tsx';
 import { formFor, pathTitle } from './form/schema.ts';
 import { MaterialsChecklist, type Waivers } from './MaterialsChecklist.tsx';
 
@@ -43,7 +44,7 @@ function Intake({ definition }: { definition: ProcessDefinition }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { schema, uiSchema } = useMemo(
-    () => formFor(definition.form, definition.id, lang),
+    () => formFor(definition.form, definition.id, lang, definition.steps),
     [definition, lang],
   );
   const [formData, setFormData] = useState<Record<string, unknown>>({});
@@ -195,6 +196,7 @@ function Intake({ definition }: { definition: ProcessDefinition }) {
               showErrorList={false}
               idPrefix="root"
               idSeparator="."
+              templates={{ ObjectFieldTemplate: GroupTemplate }}
               extraErrors={errorSchema(formDefects)}
               onChange={(e) => onChange(e.formData as Record<string, unknown>)}
               onBlur={(id) =>
@@ -204,7 +206,7 @@ function Intake({ definition }: { definition: ProcessDefinition }) {
           </Card>
         </Col>
         <Col xs={24} xl={10}>
-          <Card title={<h3 className="card-title">{t('intake.steps')}</h3>} className="block-gap">
+          <Card title={<h3 className="card-title">{t('intake.steps')}</h3>}>
             <ul className="plain-list">
               {applicable.map((s) => (
                 <li key={s.id}>

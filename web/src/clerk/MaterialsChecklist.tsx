@@ -62,6 +62,7 @@ export function MaterialsChecklist({
 
   return (
     <Card
+      className="block-gap"
       title={<h3 className="card-title">{t('materials.title')}</h3>}
       extra={
         <span aria-live="polite">

@@ -19,13 +19,14 @@ export default function SupplementQueue() {
   const running = useQuery({
     queryKey: keys.cases('status=running&limit=100'),
     queryFn: () => get<CaseSummary[]>('/api/cases?status=running&limit=100'),
-    refetchInterval: 10_000,
+    refetchInterval: 60_000,
   });
   const details = useQueries({
     queries: (running.data ?? []).map((c) => ({
       queryKey: keys.case(c.id),
       queryFn: () => get<CaseDetail>(`/api/cases/${c.id}`),
-      refetchInterval: 10_000,
+      // Every read of a case is in its access log (the applicant sees it): read each once per visit.
+      staleTime: 60_000,
     })),
   });
   if (running.error)

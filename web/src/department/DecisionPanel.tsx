@@ -119,7 +119,7 @@ function Approve({ kase, spec, lang }: Props & { lang: string }) {
     return send(`/steps/${spec.id}/decision`, { outcome: 'approve', outputs, opinion: values.opinion }, form);
   };
   return (
-    <Form form={form} layout="vertical" onFinish={finish} initialValues={{ outputs: initial }}>
+    <Form form={form} name="approve" layout="vertical" onFinish={finish} initialValues={{ outputs: initial }}>
       {spec.outputs.map((o) => (
         <OutputField key={o.name} spec={o} lang={lang} />
       ))}
@@ -147,6 +147,7 @@ function Deny({ kase, spec }: Props) {
     <Form
       form={form}
       layout="vertical"
+      name="deny"
       initialValues={{ reasons: [''] }}
       onFinish={(v: { reasons: string[]; opinion: string }) =>
         send(
@@ -209,6 +210,7 @@ function Supplement({ kase, spec, definition, lang }: Props & { lang: string }) 
     <Form
       form={form}
       layout="vertical"
+      name="supplement"
       initialValues={{ items: [{}] }}
       onFinish={(v: { items: { item: string; reason: string }[]; opinion: string }) =>
         send(
@@ -275,6 +277,7 @@ function OpenStage({ kase, spec }: Props) {
     <Form
       form={form}
       layout="vertical"
+      name="openStage"
       onFinish={(v: { kind: string; reason: string }) => send(`/steps/${spec.id}/special-stage`, v, form)}
     >
       <Form.Item
@@ -304,6 +307,7 @@ function CloseStage({ kase, step, spec }: Props) {
   return (
     <Form
       form={form}
+      name="closeStage"
       layout="vertical"
       onFinish={(v: { opinion: string }) => send(`/steps/${spec.id}/special-stage/close`, v, form)}
     >
@@ -374,6 +378,7 @@ export function DecisionPanel(props: Props) {
   if (step.status === 'awaiting_decision') {
     body = (
       <Tabs
+        destroyOnHidden
         items={[
           { key: 'approve', label: t('decision.tabApprove'), children: <Approve {...props} lang={lang} /> },
           { key: 'deny', label: t('decision.tabDeny'), children: <Deny {...props} /> },

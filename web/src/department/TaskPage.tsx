@@ -40,7 +40,7 @@ export default function TaskPage() {
   const lang = i18n.language;
   const user = useUser();
   const departmentName = useDepartmentNames();
-  const { data: kase, error } = useCase(caseId, 5000);
+  const { data: kase, error } = useCase(caseId);
   const { data: definition } = useDefinition(kase?.processId);
   const materials = useQuery({
     queryKey: ['case-materials', caseId],

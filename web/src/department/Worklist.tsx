@@ -42,7 +42,8 @@ export default function Worklist() {
   const { data, error, isLoading } = useQuery({
     queryKey: keys.tasks,
     queryFn: () => get<Task[]>('/api/tasks'),
-    refetchInterval: 10_000,
+    // Each read of the worklist is in the cases' access logs: refresh now and then, not constantly.
+    refetchInterval: 60_000,
   });
   const tasks = [...(data ?? [])].sort(
     (a, b) =>

@@ -26,7 +26,7 @@ export default function CaseView() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const departmentName = useDepartmentNames();
-  const { data: kase, error } = useCase(id, 10_000);
+  const { data: kase, error } = useCase(id);
   const { data: definition } = useDefinition(kase?.processId);
   const [auditRequested, setAuditRequested] = useState(false);
   const audit = useQuery({

@@ -234,6 +234,12 @@ export interface TrackView {
     items: { item: string; name: string; reason: string }[];
   }[];
   delivered: boolean;
-  accesses: { departmentName: string; at: string; stepName: string; purpose: string; what: string }[];
-  rating: { score: number; comment?: string | null } | null;
+  accesses: {
+    departmentName: string;
+    at: string;
+    stepName: string | null;
+    purpose: string | null;
+    what: string;
+  }[];
+  rating: { score: number; comment?: string | null; at?: string } | null;
 }

@@ -66,13 +66,14 @@ export default function StaffLayout() {
         <nav aria-label={t('nav.label')} className="staff-nav">
           <Menu
             mode="horizontal"
+            disabledOverflow
             selectedKeys={selected ? [selected] : []}
             items={items.map((i) => ({ key: i.to, label: <Link to={i.to}>{t(i.label)}</Link> }))}
           />
         </nav>
         <div className="staff-user">
           <span className="who">
-            {localTitle(user.displayName, i18n.language)} · {t(`role.${user.role}`)}
+            {[...new Set([localTitle(user.displayName, i18n.language), t(`role.${user.role}`)])].join(' · ')}
           </span>
           <LanguageSwitch />
           <Button size="small" onClick={() => void signOut()}>

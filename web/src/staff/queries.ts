@@ -25,12 +25,17 @@ export function useDefinition(id: string | undefined) {
   });
 }
 
-export function useCase(id: string | undefined, refetchInterval?: number) {
+/**
+ * A case. Every read is in the case's access log, which the applicant reads: `whileRunning` refreshes it
+ * at that interval only while the case runs (e.g. a clerk waiting to deliver), never once it is closed.
+ */
+export function useCase(id: string | undefined, whileRunning?: number) {
   return useQuery({
     queryKey: keys.case(id ?? ''),
     queryFn: () => get<CaseDetail>(`/api/cases/${id}`),
     enabled: Boolean(id),
-    ...(refetchInterval ? { refetchInterval } : {}),
+    refetchInterval: (query) =>
+      whileRunning && query.state.data?.status === 'running' ? whileRunning : false,
   });
 }
 

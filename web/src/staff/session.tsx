@@ -54,7 +54,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setCsrfToken(null);
       setUser(null);
       queryClient.clear();
-      setNotice(error.code === 'session-expired' ? t('session.expired') : t('session.required'));
+      // Requests in flight when the session ended all fail: any of them saying "expired" wins (the
+      // others may only see that there is no session any more).
+      setNotice((previous) =>
+        error.code === 'session-expired' ? t('session.expired') : (previous ?? t('session.required')),
+      );
       navigate('/login', { replace: true });
     });
     return () => setUnauthorizedHandler(null);

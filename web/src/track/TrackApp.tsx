@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, post } from '../shared/api.ts';
 import { localTitle } from '../shared/bilingual.ts';
 import { switchLanguage } from '../shared/i18n.ts';
-import { dateTime, day } from '../shared/time.ts';
+import { dateTime } from '../shared/time.ts';
 import type { TrackView } from '../shared/types.ts';
 
 function Language() {
@@ -106,6 +106,29 @@ export function TrackApp() {
   );
 }
 
+type Access = TrackView['accesses'][number];
+
+/** Reads of the same kind by the same office, together: a worklist is read every time it is opened. */
+function grouped(accesses: Access[]) {
+  const groups = new Map<string, { key: string; access: Access; count: number; last: string }>();
+  for (const a of accesses) {
+    const key = `${a.departmentName}|${a.stepName ?? ''}|${a.what}|${a.purpose ?? ''}`;
+    const group = groups.get(key);
+    if (!group) groups.set(key, { key, access: a, count: 1, last: a.at });
+    else {
+      group.count++;
+      if (a.at > group.last) group.last = a.at;
+    }
+  }
+  return [...groups.values()].sort((x, y) => y.last.localeCompare(x.last));
+}
+
+/** Dates come as YYYY-MM-DD, instants as ISO strings. */
+const dateOrTime = (v: string) => (v.length === 10 ? v : dateTime(v));
+
+/** What an office did with the data, as the API names it. */
+const ACCESS_KINDS = ['case view', 'material download', 'worklist', 'delivery'];
+
 const STATE_CLASS: Record<string, string> = {
   waiting: 'muted',
   in_progress: 'info',
@@ -148,7 +171,7 @@ function CaseProgress({
         {view.promisedDate && (
           <div>
             <dt>{t('promisedDate')}</dt>
-            <dd>{view.promisedDate.length > 10 ? day(view.promisedDate) : view.promisedDate}</dd>
+            <dd>{dateOrTime(view.promisedDate)}</dd>
           </div>
         )}
         {view.closedAt && (
@@ -201,7 +224,7 @@ function CaseProgress({
               {s.finishedAt ? (
                 <p className="step-when">{t('finishedAt', { at: dateTime(s.finishedAt) })}</p>
               ) : s.expectedBy ? (
-                <p className="step-when">{t('expectedBy', { at: dateTime(s.expectedBy) })}</p>
+                <p className="step-when">{t('expectedBy', { at: dateOrTime(s.expectedBy) })}</p>
               ) : null}
             </li>
           ))}
@@ -215,8 +238,8 @@ function CaseProgress({
             {view.results.map((r) => (
               <li key={`${r.department}${r.name}`}>
                 <strong>{localTitle(r.name, lang)}</strong>（{localTitle(r.department, lang)}）
-                <span className={`badge badge-${r.readyForCollection ? 'ok' : 'muted'}`}>
-                  {r.readyForCollection ? (view.delivered ? t('delivered') : t('ready')) : t('notReady')}
+                <span className={`badge badge-${r.readyForCollection || view.delivered ? 'ok' : 'muted'}`}>
+                  {view.delivered ? t('delivered') : r.readyForCollection ? t('ready') : t('notReady')}
                 </span>
               </li>
             ))}
@@ -231,14 +254,17 @@ function CaseProgress({
           <p>{t('noAccess')}</p>
         ) : (
           <ul className="accesses">
-            {view.accesses.map((a, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: accesses have no id; the list is append-only
-              <li key={i}>
+            {grouped(view.accesses).map(({ key, access: a, count, last }) => (
+              <li key={key}>
                 <div>
-                  <strong>{localTitle(a.departmentName, lang)}</strong> · {dateTime(a.at)}
+                  <strong>{localTitle(a.departmentName, lang)}</strong> · {dateTime(last)}
+                  {count > 1 ? ` ${t('times', { count })}` : ''}
                 </div>
                 <div>
-                  {t('accessWhat', { step: localTitle(a.stepName, lang), what: a.what, purpose: a.purpose })}
+                  {t(`access.${ACCESS_KINDS.includes(a.what) ? a.what.replace(' ', '-') : 'other'}`, {
+                    step: a.stepName ? localTitle(a.stepName, lang) : t('yourCase'),
+                  })}
+                  {a.purpose ? `（${a.purpose}）` : ''}
                 </div>
               </li>
             ))}
@@ -306,9 +332,9 @@ function Rating({ view, code, onRated }: { view: TrackView; code: string; onRate
                   value={n}
                   checked={score === n}
                   onChange={() => setScore(n)}
+                  aria-label={t('stars', { count: n })}
                 />
                 <span aria-hidden="true">★</span>
-                <span className="sr-only">{t('stars', { count: n })}</span>
               </label>
             ))}
           </div>

@@ -20,6 +20,10 @@ function localise(node: Node, processId: string, path: string, lang: string): { 
   }
   const properties = node.properties as Record<string, Node> | undefined;
   if (properties) {
+    // Stored definitions lose their key order (Postgres jsonb sorts keys): required fields first, in the
+    // order the definition lists them, then the rest.
+    const required = ((node.required as string[] | undefined) ?? []).filter((k) => k in properties);
+    ui['ui:order'] = [...required, ...Object.keys(properties).filter((k) => !required.includes(k)), '*'];
     schema.properties = {};
     for (const [name, child] of Object.entries(properties)) {
       const inner = localise(child, processId, path ? `${path}.${name}` : name, lang);
@@ -43,12 +47,30 @@ function localise(node: Node, processId: string, path: string, lang: string): { 
   return { schema, ui };
 }
 
+/**
+ * The top-level order: fields in the order the steps use them (the first step's first), so each
+ * department's part reads together, then required fields no step names, then the rest.
+ */
+function topOrder(form: Node, steps: { fields: string[] }[]): string[] {
+  const properties = Object.keys((form.properties as Record<string, Node>) ?? {});
+  const order: string[] = [];
+  const add = (k: string) => {
+    if (properties.includes(k) && !order.includes(k)) order.push(k);
+  };
+  for (const s of steps) s.fields.forEach(add);
+  ((form.required as string[] | undefined) ?? []).forEach(add);
+  properties.forEach(add);
+  return [...order, '*'];
+}
+
 export function formFor(
   form: Record<string, unknown>,
   processId: string,
   lang: string,
+  steps: { fields: string[] }[] = [],
 ): { schema: RJSFSchema; uiSchema: UiSchema } {
   const { schema, ui } = localise(form, processId, '', lang);
+  ui['ui:order'] = topOrder(form, steps);
   delete schema.title;
   return {
     schema: schema as RJSFSchema,
