@@ -1,7 +1,7 @@
 // Filling the company start-up's generated form and its materials in the browser, by the labels a clerk
 // reads (shared by the browser tests that submit one).
 import type { Page } from 'playwright-core';
-import { companyStartupApplication as app } from '../../processes/examples.ts';
+import { companyStartupApplication as app } from '../fixtures/examples.ts';
 
 export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   companyStartupApplication as app,
   companyStartupApprovals as approvals,
-} from '../../processes/examples.ts';
+} from '../fixtures/examples.ts';
 import { fillCompanyStartup, STARTUP_MATERIALS, uploadMaterial } from './company-form.ts';
 import {
   expectAccessible,
