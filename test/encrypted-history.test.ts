@@ -93,10 +93,17 @@ async function driveCase(): Promise<string> {
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const id = created.body.id as string;
 
-  // The registration's event batch (outputs with the applicant's name) fails to project until the
-  // constraint goes: the projection activity fails, is logged by the worker, and is retried.
+  // The registration's event batch (outputs with the applicant's name) fails to project until the probe
+  // goes: the projection activity fails with a failure retrying can cure (a serialization failure, as
+  // under concurrent load), is logged by the worker, and is retried.
   await execute(
-    `alter table case_events add constraint privacy_probe check (type <> 'step.approved') not valid`,
+    `create function privacy_probe() returns trigger language plpgsql as $$ begin
+       if new.type = 'step.approved' then raise exception 'privacy probe' using errcode = '40001'; end if;
+       return new;
+     end $$`,
+  );
+  await execute(
+    'create trigger privacy_probe before insert on case_events for each row execute function privacy_probe()',
   );
   const deciding = api.call(
     'POST',
@@ -111,7 +118,8 @@ async function driveCase(): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (!workerLog.some((l) => l.includes('Activity failed')) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
-  await execute('alter table case_events drop constraint privacy_probe');
+  await execute('drop trigger privacy_probe on case_events');
+  await execute('drop function privacy_probe()');
   const decided = await deciding;
   expect(decided.status, JSON.stringify(decided.body)).toBe(200);
 

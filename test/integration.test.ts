@@ -217,10 +217,19 @@ describe('company start-up with Tax and the bank on their own systems', () => {
 
     const ledger = simulator.ledger.entries().filter((e) => e.caseId === id);
     expect(ledger.map((e) => e.department).sort()).toEqual(['BANK', 'TAX']);
-    for (const entry of ledger) {
-      expect(entry.effectsApplied).toBe(1);
-      expect(entry.decision?.delivery).toBe('delivered');
-    }
+    // The case completes when the last callback's decision is applied; the simulator records the callback
+    // as delivered when our 200 reaches it, a moment later.
+    await expect
+      .poll(
+        () =>
+          simulator.ledger
+            .entries()
+            .filter((e) => e.caseId === id)
+            .map((e) => e.decision?.delivery),
+        { timeout: 15_000 },
+      )
+      .toEqual(['delivered', 'delivered']);
+    for (const entry of ledger) expect(entry.effectsApplied).toBe(1);
     const detail = (await call('GET', `/api/cases/${id}`, tokens.manager)).body;
     const tax = detail.steps.find((s: { stepId: string }) => s.stepId === 'tax');
     expect(tax.decidedBy).toBe('department:TAX');

@@ -12,6 +12,7 @@ import {
   newPage,
   type Stack,
   saveScreenshot,
+  selectClosed,
   startStack,
 } from './harness.ts';
 
@@ -37,6 +38,7 @@ async function checked(page: Page, label: string): Promise<void> {
 async function choose(page: Page, label: string, option: string): Promise<void> {
   await page.getByLabel(label, { exact: true }).click();
   await page.locator('.ant-select-item-option', { hasText: option }).first().click();
+  await selectClosed(page);
 }
 
 describe('the administrator', () => {

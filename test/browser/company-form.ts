@@ -2,6 +2,7 @@
 // reads (shared by the browser tests that submit one).
 import type { Page } from 'playwright-core';
 import { companyStartupApplication as app } from '../fixtures/examples.ts';
+import { selectClosed } from './harness.ts';
 
 export const SAMPLE_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n', 'latin1');
 
@@ -19,6 +20,7 @@ export async function fillCompanyStartup(page: Page, idNumber = app.legalReprese
   await page.getByLabel('拟设公司名称', { exact: true }).fill(app.companyName);
   await page.getByLabel('企业类型', { exact: true }).click();
   await page.locator('.ant-select-item-option', { hasText: '有限责任公司' }).click();
+  await selectClosed(page);
   await page.getByLabel('注册资本（万元）', { exact: true }).fill(String(app.registeredCapital));
   await page.getByLabel('住所', { exact: true }).fill(app.address);
   await page.getByLabel('经营范围', { exact: true }).fill(app.businessScope);

@@ -217,3 +217,13 @@ export async function login(page: Page, baseUrl: string, username: string, passw
   // Ant Design puts a space between the two characters of a two-character button ("登 录").
   await page.getByRole('button', { name: /^\s*登\s*录\s*$/ }).click();
 }
+
+/**
+ * Waits until no Ant Design select popup is open. While one is, its listbox has no accessible name of its
+ * own (an antd limitation; the combobox is labelled), so accessibility checks run after it has closed.
+ */
+export async function selectClosed(page: Page): Promise<void> {
+  await page.waitForFunction(
+    "!document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')",
+  );
+}

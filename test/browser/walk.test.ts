@@ -20,6 +20,7 @@ import {
   newPage,
   type Stack,
   saveScreenshot,
+  selectClosed,
   startStack,
 } from './harness.ts';
 
@@ -173,6 +174,7 @@ describe('a company start-up in the browser, across roles', () => {
     await page.getByRole('tab', { name: '一次性告知补正' }).click();
     await page.getByLabel('材料或内容', { exact: true }).click();
     await page.locator('.ant-select-item-option', { hasText: '法定代表人身份证明' }).click();
+    await selectClosed(page);
     await page.getByLabel('原因', { exact: true }).fill('身份证复印件不清晰');
     await page.getByLabel('审批意见', { exact: true }).fill('材料不齐，请补正');
     await checked(page, 'department: supplement form');
