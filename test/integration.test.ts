@@ -13,8 +13,6 @@ import type { Database } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { sign } from '../departments/signing.ts';
-import type { ProcessDefinition } from '../process/definition.ts';
-import { companyStartup } from '../processes/company-startup.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
@@ -22,6 +20,7 @@ import { connectTemporal, type TemporalServices } from '../services/temporal.ts'
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
+import { startupWithSealByRule } from './fixtures/integrated-startup.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
@@ -31,29 +30,7 @@ const SECRETS = {
   HPF: 'hpf-secret-0123456789abcdef',
 };
 
-/** Company start-up where Public Security's seal filing is decided instantly by a rule. */
-const integrated: ProcessDefinition = {
-  ...companyStartup,
-  id: 'company-startup-integrated',
-  steps: companyStartup.steps.map((s) =>
-    s.id === 'seal'
-      ? {
-          ...s,
-          adapter: 'auto',
-          otherwise: 'worklist',
-          rules: [
-            {
-              id: 'registered-company',
-              description: '已登记企业，准予公章刻制备案 Registered company: seal filing granted',
-              when: { '!!': [{ var: 'outputs.creditCode' }] },
-              outcome: 'approve',
-              outputs: { sealFilingNo: { cat: ['GA-', { var: 'outputs.creditCode' }] } },
-            },
-          ],
-        }
-      : s,
-  ),
-};
+const integrated = startupWithSealByRule('company-startup-integrated');
 
 let temporal: TemporalServices;
 let database: Database;

@@ -13,8 +13,6 @@ import type { Database } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { sign } from '../departments/signing.ts';
-import type { ProcessDefinition } from '../process/definition.ts';
-import { companyStartup } from '../processes/company-startup.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { publishCatalog } from '../services/system.ts';
@@ -22,34 +20,13 @@ import { connectTemporal, type TemporalServices } from '../services/temporal.ts'
 import { type Simulator, startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
+import { startupWithSealByRule } from './fixtures/integrated-startup.ts';
 import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 const SECRETS = { TAX: 'tax-secret-0123456789abcdef', BANK: 'bank-secret-0123456789abcdef' };
 
-/** Company start-up with the seal filing decided by a rule, so Tax and the bank are what is left. */
-const definition: ProcessDefinition = {
-  ...companyStartup,
-  id: 'company-startup-robust',
-  steps: companyStartup.steps.map((s) =>
-    s.id === 'seal'
-      ? {
-          ...s,
-          adapter: 'auto',
-          otherwise: 'worklist',
-          rules: [
-            {
-              id: 'registered-company',
-              description: 'Registered company: seal filing granted',
-              when: { '!!': [{ var: 'outputs.creditCode' }] },
-              outcome: 'approve',
-              outputs: { sealFilingNo: { cat: ['GA-', { var: 'outputs.creditCode' }] } },
-            },
-          ],
-        }
-      : s,
-  ),
-};
+const definition = startupWithSealByRule('company-startup-robust');
 
 let temporal: TemporalServices;
 let database: Database;
