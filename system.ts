@@ -10,7 +10,13 @@ import type { Database } from './db/client.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { type Integrations, loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
-import { notifierOf, openConfiguredDatabase, openTemporal, publishCatalog } from './services/system.ts';
+import {
+  applicantHashKeyOf,
+  notifierOf,
+  openConfiguredDatabase,
+  openTemporal,
+  publishCatalog,
+} from './services/system.ts';
 import type { TemporalServices } from './services/temporal.ts';
 import { FsMaterialStore } from './storage/material-store.ts';
 
@@ -91,6 +97,15 @@ export async function startSystem({
       cookieSecure: config.cookieSecure,
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       ...(webDist ? { webDist } : {}),
+      applicantHashKey: applicantHashKeyOf(config),
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      ...(config.metricsPort !== undefined
+        ? { metricsListen: { port: config.metricsPort, host: config.metricsHost } }
+        : {}),
+      temporalNamespace: temporal.namespace,
+      ...(config.temporalUiUrl || temporal.uiUrl
+        ? { temporalUiUrl: (config.temporalUiUrl ?? temporal.uiUrl)! }
+        : {}),
       logger: logger ?? false,
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});

@@ -109,7 +109,11 @@ export class CaseActions {
   async decide(user: User, caseId: string, stepId: string, body: Static<typeof DecisionBody>) {
     const facts = await this.caseFacts(caseId);
     this.ownStep({ user }, facts, stepId);
-    const args: DecideArgs = { stepId, ...body, actor: { userId: user.id, department: user.department! } };
+    const args: DecideArgs = {
+      stepId,
+      ...body,
+      actor: { userId: user.id, department: user.department!, lead: user.lead },
+    };
     // Content first, as if the step were waiting: a malformed decision never reaches the workflow.
     const precheck = checkDecision(facts.definition, 'awaiting_decision', args);
     if (precheck) throw problemFor(precheck.code, precheck.message, precheck.errors);
@@ -205,7 +209,7 @@ export class CaseActions {
       stepId,
       kind: body.kind,
       opinion: body.reason,
-      actor: { userId: user.id, department: user.department! },
+      actor: { userId: user.id, department: user.department!, lead: user.lead },
     });
   }
 
@@ -215,7 +219,7 @@ export class CaseActions {
     return this.send(facts, closeStageUpdate, {
       stepId,
       opinion: body.opinion,
-      actor: { userId: user.id, department: user.department! },
+      actor: { userId: user.id, department: user.department!, lead: user.lead },
     });
   }
 

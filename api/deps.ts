@@ -36,6 +36,10 @@ export interface AppDeps {
   calendarRegion: string;
   warning: ClockWarning;
   materialMaxBytes: number;
+  /** Key of the applicant identifiers' hashes (intake writes them, search looks them up). */
+  applicantHashKey: string;
+  /** The case's workflow in the Temporal web UI, when the UI is known. */
+  workflowUrl?: (caseId: string) => string;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

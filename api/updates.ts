@@ -16,6 +16,8 @@ const STATUS: Record<MachineProblem['code'], [number, string]> = {
   'stage-open': [409, 'Special stage already open'],
   'no-stage-open': [409, 'No special stage open'],
   'no-incident': [409, 'No incident'],
+  'task-claimed': [409, 'Task claimed by someone else'],
+  'not-assignable': [409, 'Not in the worklist'],
 };
 
 export function problemFor(code: MachineProblem['code'], detail: string, errors?: FieldError[]): Problem {

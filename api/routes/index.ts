@@ -10,6 +10,7 @@ import { caseChangeRoutes } from './cases/changes.ts';
 import { decisionRoutes } from './cases/decisions.ts';
 import { deliveryRoutes } from './cases/delivery.ts';
 import { caseRoutes } from './cases/index.ts';
+import { caseSearchRoutes } from './cases/search.ts';
 import { healthRoutes } from './health.ts';
 import { incidentRoutes } from './incidents.ts';
 import { materialRoutes } from './materials.ts';
@@ -47,6 +48,7 @@ export async function registerRoutes(app: App, deps: AppDeps, options: RouteOpti
     meRoutes(api);
     processRoutes(api, deps);
     caseRoutes(api, deps);
+    caseSearchRoutes(api, deps);
     decisionRoutes(api, deps);
     caseChangeRoutes(api, deps);
     deliveryRoutes(api, deps);
