@@ -18,6 +18,7 @@ import type { App, AppDeps } from './deps.ts';
 import { CaseIntake } from './intake.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
+import { registerMetrics } from './plugins/external/metrics.ts';
 import { registerRoutes } from './routes/index.ts';
 
 declare module 'fastify' {
@@ -116,6 +117,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ...(options.now ? { now: options.now } : {}),
     }),
     cookieSecure: options.cookieSecure ?? false,
+  });
+  await registerMetrics(app, {
+    db: options.db,
+    ...(options.metricsToken ? { token: options.metricsToken } : {}),
+    ...(options.metricsListen ? { listen: options.metricsListen } : {}),
   });
   await registerRoutes(app, deps, {
     integrations: options.integrations ?? {},

@@ -26,6 +26,12 @@ export interface ProjectCaseArgs {
   events: CaseEvent[];
 }
 
+/** What the projection tells a caller about a batch it wrote: the case's process and steps' departments. */
+export interface WrittenBatch {
+  processId: string;
+  departments: Record<string, string>;
+}
+
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
@@ -157,7 +163,7 @@ function slaCtes(caseId: string, sla: SlaChanges) {
 export async function projectEvents(
   db: Db,
   { caseId, previousHash, events }: ProjectCaseArgs,
-  onWritten?: (events: CaseEvent[]) => void,
+  onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
 ): Promise<string> {
   let hash = previousHash;
   const rows = events.map((e) => {
@@ -202,8 +208,10 @@ export async function projectEvents(
         yellow_at = coalesce(${kase.yellowAt}::timestamptz, yellow_at),
         updated_at = ${kase.updatedAt}::timestamptz
       where id = ${caseId}::uuid and exists (select 1 from ev)
-      returning 1 as written
+      returning process_id as "processId",
+        ${onWritten ? sql`(select jsonb_object_agg(step_id, department) from case_steps where case_id = ${caseId}::uuid)` : sql`null`} as departments
     `);
-  if (onWritten && rowsOf(result).length > 0) onWritten(events);
+  const [written] = rowsOf<WrittenBatch>(result);
+  if (onWritten && written) onWritten(events, { ...written, departments: written.departments ?? {} });
   return hash;
 }
