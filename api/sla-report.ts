@@ -18,7 +18,10 @@ import { BUCKET_MS } from '../db/sla-changes.ts';
 const HOUR = 3_600_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** Nearest-rank percentile over a histogram: the start of the half hour holding the ceil(p·n)-th value. */
+/**
+ * Nearest-rank percentile over a histogram: the ceil(p·n)-th smallest duration, given as the start of its
+ * half hour (a duration of 3 h 10 min reads 3.0).
+ */
 export function percentileHours(histogram: Map<number, number>, p: number): number | null {
   const total = [...histogram.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return null;

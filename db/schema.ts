@@ -273,8 +273,8 @@ export const slaStepDaily = pgTable(
 );
 
 /**
- * Working-time histogram of ended steps: half-hour buckets (bucket n holds durations in ((n-1)/2 h, n/2 h],
- * bucket 0 exactly zero), so p50/p90 over any range are exact to the half hour. Kept twice, per day and per
+ * Working-time histogram of ended steps: half-hour buckets (bucket n holds durations in [n/2 h, (n+1)/2 h)),
+ * so p50/p90 over any range are exact to the half hour. Kept twice, per day and per
  * month (`grain`; a month's `day` is its first), so a year's report sums twelve months, not 365 days.
  */
 export const slaStepHistogram = pgTable(

@@ -48,9 +48,9 @@ export function chinaDay(at: string | Date): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Half-hour buckets of working time: 0 for none, n for ((n-1)/2 h, n/2 h]. */
+/** Half-hour buckets of working time: bucket n holds [n/2 h, (n+1)/2 h). */
 export const BUCKET_MS = 1_800_000;
-export const bucketOf = (workingMs: number) => Math.ceil(workingMs / BUCKET_MS);
+export const bucketOf = (workingMs: number) => Math.floor(workingMs / BUCKET_MS);
 
 export function slaChangesOf(events: CaseEvent[]): SlaChanges {
   const days = new Map<string, CaseDayChange>();
