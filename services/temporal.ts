@@ -7,11 +7,23 @@ import { resolveTemporalExecutable } from './temporal-cli.ts';
 
 let runtimeInstalled = false;
 
-/** The SDK logs every worker state change at INFO; keep warnings and errors (no case data is in them). */
-export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+/**
+ * The SDK logs every worker state change at INFO; keep warnings and errors (no case data is in them).
+ * With `metricsAddress` (host:port) the SDK's runtime telemetry exports the worker's own metrics (task
+ * slots, polls, latencies) for Prometheus there. Install before anything else of the SDK runs.
+ */
+export function installTemporalRuntime(
+  level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN',
+  metricsAddress?: string,
+): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  Runtime.install({
+    logger: new DefaultLogger(level),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
+  });
 }
 
 export interface TemporalServices {
