@@ -99,6 +99,22 @@ export const EnvSchema = Type.Object({
   ),
   TASK_QUEUE: Text('Temporal task queue of the case worker', DEFAULTS.taskQueue),
   CASE_NO_PREFIX: Text('prefix of case numbers, e.g. YJS-20261128-000001', DEFAULTS.caseNoPrefix),
+  APPLICANT_HASH_KEY: Type.Optional(
+    Type.String({
+      minLength: 32,
+      description:
+        'key of the applicant identifiers hashed for search (HMAC-SHA256); unset: generated once in DATA_DIR',
+    }),
+  ),
+  METRICS_TOKEN: Type.Optional(
+    Type.String({ minLength: 16, description: 'bearer token Prometheus scrapes /metrics with' }),
+  ),
+  METRICS_PORT: Type.Optional(Port('serve /metrics on this port (no token) instead of the API port')),
+  METRICS_HOST: Text('bind address of METRICS_PORT', DEFAULTS.host),
+  WORKER_METRICS_PORT: Type.Optional(
+    Port("the Temporal worker's own metrics (SDK runtime telemetry, Prometheus) on this port"),
+  ),
+  TEMPORAL_UI_URL: Type.Optional(Text('the Temporal web UI, for links from case histories')),
   LOG_LEVEL: Type.String({
     enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: DEFAULTS.logLevel,
@@ -153,6 +169,17 @@ export interface Config {
   cookieSecure: boolean;
   /** Fastify's trustProxy (TRUST_PROXY): true (1), or the proxies' addresses/CIDRs, comma-separated. */
   trustProxy?: boolean | string;
+  /** Key of the applicant identifiers' hashes; absent: generated once and kept in dataDir. */
+  applicantHashKey?: string;
+  /** /metrics needs this bearer token (unless served on metricsPort). */
+  metricsToken?: string;
+  /** Serve /metrics on its own port (no token), bound to metricsHost. */
+  metricsPort?: number;
+  metricsHost: string;
+  /** The worker's SDK metrics (Prometheus) on this port. */
+  workerMetricsPort?: number;
+  /** The Temporal web UI for links from case histories (embedded: the dev server's). */
+  temporalUiUrl?: string;
 }
 
 function trustProxyOf(value: string | undefined): { trustProxy?: boolean | string } {
@@ -211,6 +238,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     cookieSecure: e.COOKIE_SECURE === '1' || e.COOKIE_SECURE === 'true',
     ...trustProxyOf(e.TRUST_PROXY),
+    ...(e.APPLICANT_HASH_KEY ? { applicantHashKey: e.APPLICANT_HASH_KEY } : {}),
+    ...(e.METRICS_TOKEN ? { metricsToken: e.METRICS_TOKEN } : {}),
+    ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
+    metricsHost: e.METRICS_HOST,
+    ...(e.WORKER_METRICS_PORT !== undefined ? { workerMetricsPort: e.WORKER_METRICS_PORT } : {}),
+    ...(e.TEMPORAL_UI_URL ? { temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: e.TEMPORAL_NAMESPACE,

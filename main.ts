@@ -7,10 +7,14 @@ import { loadIntegrations } from './departments/integrations.ts';
 import { startDemoDepartments } from './services/demo-departments.ts';
 import { type DemoCredential, ensureDemoUsers } from './services/demo-users.ts';
 import { stopOnSignals } from './services/system.ts';
+import { installTemporalRuntime } from './services/temporal.ts';
 import { ensureWebBuilt } from './services/web-build.ts';
 import { startSystem } from './system.ts';
 
 const config = loadConfig();
+// The worker's own SDK metrics, when asked for (before anything else of the SDK runs).
+if (config.workerMetricsPort !== undefined)
+  installTemporalRuntime('WARN', `${config.metricsHost}:${config.workerMetricsPort}`);
 mkdirSync(config.dataDir, { recursive: true });
 console.log(`Starting the "one thing" case engine (data in ${config.dataDir})…`);
 

@@ -11,7 +11,13 @@ import { DefinitionStore } from './db/definitions.ts';
 import { type Integrations, loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
 import { payloadKeysOf } from './services/payload-keys.ts';
-import { notifierOf, openConfiguredDatabase, openTemporal, publishCatalog } from './services/system.ts';
+import {
+  applicantHashKeyOf,
+  notifierOf,
+  openConfiguredDatabase,
+  openTemporal,
+  publishCatalog,
+} from './services/system.ts';
 import type { TemporalServices } from './services/temporal.ts';
 import { FsMaterialStore } from './storage/material-store.ts';
 
@@ -102,6 +108,15 @@ export async function startSystem({
       ...(config.trustProxy !== undefined ? { trustProxy: config.trustProxy } : {}),
       ...(webDist ? { webDist } : {}),
       updateWaitMs: config.updateWaitMs,
+      applicantHashKey: applicantHashKeyOf(config),
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      ...(config.metricsPort !== undefined
+        ? { metricsListen: { port: config.metricsPort, host: config.metricsHost } }
+        : {}),
+      temporalNamespace: temporal.namespace,
+      ...(config.temporalUiUrl || temporal.uiUrl
+        ? { temporalUiUrl: (config.temporalUiUrl ?? temporal.uiUrl)! }
+        : {}),
       logger: logger ?? false,
       temporalUiOrigins: config.temporalUiOrigins ?? uiOrigins(temporal.uiUrl),
       ready: async () => {

@@ -4,11 +4,15 @@ import { loadConfig } from './config.ts';
 import { DefinitionStore } from './db/definitions.ts';
 import { loadIntegrations } from './departments/integrations.ts';
 import { createCaseWorker } from './services/case-worker.ts';
+import { serveProcessMetrics } from './services/metrics-server.ts';
 import { payloadKeysOf } from './services/payload-keys.ts';
 import { notifierOf, openConfiguredDatabase, publishCatalog } from './services/system.ts';
-import { connectTemporal } from './services/temporal.ts';
+import { connectTemporal, installTemporalRuntime } from './services/temporal.ts';
 
 const config = loadConfig();
+if (config.workerMetricsPort !== undefined)
+  installTemporalRuntime('WARN', `${config.metricsHost}:${config.workerMetricsPort}`);
+if (config.metricsPort !== undefined) await serveProcessMetrics(config.metricsPort, config.metricsHost);
 if (!config.temporalAddress || !config.databaseUrl) {
   console.error(
     'worker.ts needs TEMPORAL_ADDRESS and DATABASE_URL (for everything in one process: npm start).',

@@ -17,6 +17,7 @@ import { dispatchPath, IDEMPOTENCY_KEY_HEADER, withdrawPath } from '../departmen
 import { signedHeaders } from '../departments/signing.ts';
 import { taskIdOf } from '../departments/task-id.ts';
 import type { StepDefinition } from '../process/definition.ts';
+import { countAdapterError } from './metrics.ts';
 
 export interface HttpDispatchArgs {
   caseId: string;
@@ -100,6 +101,7 @@ export function createDepartmentHttp(db: Db, integrations: Integrations, publicU
       );
     } catch (error) {
       const reason = (error as Error).name === 'TimeoutError' ? 'timed out' : 'unreachable';
+      countAdapterError(step.department, reason === 'timed out' ? 'timeout' : 'unreachable');
       await recordFailure(db, key, `department system ${reason}`, !final);
       throw new Error(`department ${step.department} system ${reason}`);
     }
@@ -108,6 +110,7 @@ export function createDepartmentHttp(db: Db, integrations: Integrations, publicU
       return;
     }
     const retryable = isRetryableStatus(integration, response.status);
+    countAdapterError(step.department, 'http');
     await recordFailure(db, key, `department system answered HTTP ${response.status}`, retryable && !final);
     if (!retryable) {
       throw ApplicationFailure.nonRetryable(

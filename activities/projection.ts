@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { type ProjectCaseArgs, projectEvents } from '../db/case-events.ts';
 import type { Db } from '../db/client.ts';
 import { recordProjectionFailure, resolveProjectionFailures } from '../db/incidents.ts';
+import { countEvents } from './metrics.ts';
 
 export type { ProjectCaseArgs };
 
@@ -43,7 +44,9 @@ export function createProjection(db: Db) {
   return async function projectCase(args: ProjectionArgs): Promise<string> {
     let hash: string;
     try {
-      hash = await projectEvents(db, args);
+      hash = await projectEvents(db, args, (events, written) =>
+        countEvents(events, written.processId, written.departments),
+      );
     } catch (error) {
       const refused = databaseError(error);
       if (!refused) throw new Error(`read model write failed: ${(error as Error).message?.split('\n')[0]}`);

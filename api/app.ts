@@ -1,5 +1,7 @@
 // The Fastify application: what the routes need (AppDeps), third-party plugins, the app's own plugins
 // (problem+json errors, validation), and the routes in their authentication scopes.
+
+import { randomBytes } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -18,6 +20,7 @@ import { clientErrorHandler, frameworkErrors } from './plugins/app/framework-err
 import { registerAppPlugins } from './plugins/app/index.ts';
 import { safeLoggerOptions } from './plugins/app/logging.ts';
 import { registerExternalPlugins } from './plugins/external/index.ts';
+import { registerMetrics } from './plugins/external/metrics.ts';
 import { registerRoutes } from './routes/index.ts';
 
 declare module 'fastify' {
@@ -59,6 +62,15 @@ export interface BuildAppOptions {
   now?: () => Date;
   /** The built browser UI (web/dist) to serve at /; absent: no UI routes. */
   webDist?: string;
+  /** Key of the applicant identifiers' hashes (search); default: a random key for this process. */
+  applicantHashKey?: string;
+  /** /metrics answers only with this bearer token; without it (and without metricsListen), not at all. */
+  metricsToken?: string;
+  /** Serve /metrics on a separate server (no token) at this address instead. */
+  metricsListen?: { port: number; host: string };
+  /** The Temporal web UI and namespace, for links from a case's history to its workflow. */
+  temporalUiUrl?: string;
+  temporalNamespace?: string;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<App> {
@@ -74,7 +86,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   await calendars.seed();
   const calendarRegion = options.calendarRegion ?? DEFAULTS.calendarRegion;
   const warning = options.warning ?? DEFAULTS.warning;
+  const applicantHashKey = options.applicantHashKey ?? randomBytes(32).toString('base64url');
   const deps: AppDeps = {
+    applicantHashKey,
+    ...(options.temporalUiUrl
+      ? {
+          workflowUrl: (caseId: string) =>
+            `${options.temporalUiUrl}/namespaces/${encodeURIComponent(options.temporalNamespace ?? 'default')}/workflows/${encodeURIComponent(caseId)}`,
+        }
+      : {}),
     calendars,
     calendarRegion,
     warning,
@@ -91,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendars,
       calendarRegion,
       warning,
+      applicantHashKey,
     }),
     actions: new CaseActions(
       options.db,
@@ -113,6 +134,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       ...(options.now ? { now: options.now } : {}),
     }),
     cookieSecure: options.cookieSecure ?? false,
+  });
+  await registerMetrics(app, {
+    db: options.db,
+    ...(options.metricsToken ? { token: options.metricsToken } : {}),
+    ...(options.metricsListen ? { listen: options.metricsListen } : {}),
   });
   await registerRoutes(app, deps, {
     integrations: options.integrations ?? {},

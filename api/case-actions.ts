@@ -13,9 +13,11 @@ import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { attachMaterials, findUploads } from '../db/materials.ts';
 import type { User } from '../db/users.ts';
+import type { Assignment } from '../process/case-machine.ts';
 import { checkDecision } from '../process/decision.ts';
 import { type ProcessDefinition, type StepDefinition, stepById } from '../process/definition.ts';
 import {
+  assignUpdate,
   type CaseChange,
   closeStageUpdate,
   type DecideArgs,
@@ -128,7 +130,11 @@ export class CaseActions {
   ) {
     const facts = await this.caseFacts(caseId);
     this.ownStep({ user }, facts, stepId);
-    const args: DecideArgs = { stepId, ...body, actor: { userId: user.id, department: user.department! } };
+    const args: DecideArgs = {
+      stepId,
+      ...body,
+      actor: { userId: user.id, department: user.department!, lead: user.lead },
+    };
     // Content first, as if the step were waiting: a malformed decision never reaches the workflow.
     const precheck = checkDecision(facts.definition, 'awaiting_decision', args);
     if (precheck) throw problemFor(precheck.code, precheck.message, precheck.errors);
@@ -272,7 +278,7 @@ export class CaseActions {
         stepId,
         kind: body.kind,
         opinion: body.reason,
-        actor: { userId: user.id, department: user.department! },
+        actor: { userId: user.id, department: user.department!, lead: user.lead },
       },
       `open-stage:${user.id}:${key ?? randomUUID()}`,
     );
@@ -290,7 +296,11 @@ export class CaseActions {
     return this.send(
       facts,
       closeStageUpdate,
-      { stepId, opinion: body.opinion, actor: { userId: user.id, department: user.department! } },
+      {
+        stepId,
+        opinion: body.opinion,
+        actor: { userId: user.id, department: user.department!, lead: user.lead },
+      },
       `close-stage:${user.id}:${key ?? randomUUID()}`,
     );
   }
@@ -321,6 +331,12 @@ export class CaseActions {
     );
     if (errors.length > 0)
       throw invalid('invalid-materials', 'Invalid materials', 'Some materials cannot be attached.', errors);
+  }
+
+  /** Claims, releases or assigns a worklist task (承办人); the workflow keeps who holds it. */
+  async assign(user: User, facts: CaseFacts, assignment: Assignment, key?: string): Promise<CaseChange> {
+    this.refuseIfClosed(facts);
+    return this.send(facts, assignUpdate, assignment, `assign:${user.id}:${key ?? randomUUID()}`);
   }
 
   private send<Ret, Arg>(

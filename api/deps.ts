@@ -41,6 +41,10 @@ export interface AppDeps {
   temporalUiOrigins: string[];
   /** Departments reached over HTTP: their steps are decided by their own systems (see CaseMachine.checkDecider). */
   integrations: Integrations;
+  /** Key of the applicant identifiers' hashes (intake writes them, search looks them up). */
+  applicantHashKey: string;
+  /** The case's workflow in the Temporal web UI, when the UI is known. */
+  workflowUrl?: (caseId: string) => string;
   /** Readiness beyond the database: e.g. the Temporal connection and the worker. */
   ready: () => Promise<boolean>;
 }

@@ -20,6 +20,7 @@ import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
 import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
+import { applicationIdentifierHashes } from './applicant-identifiers.ts';
 import { validateApplication } from './form-validator.ts';
 import { checkMaterials, notApplicableSteps } from './intake-checks.ts';
 import { invalid, Problem } from './problem.ts';
@@ -36,6 +37,8 @@ export interface IntakeDeps {
   calendars: CalendarStore;
   calendarRegion: string;
   warning: ClockWarning;
+  /** Key of the applicant identifiers' hashes (search by ID number or credit code). */
+  applicantHashKey: string;
 }
 
 /** A combined application as the clerk submits it (POST /api/cases). */
@@ -99,6 +102,7 @@ export class CaseIntake {
         ...(idempotencyKey ? { idempotencyKey } : {}),
         requestHash: hash,
         materials,
+        identifierHashes: applicationIdentifierHashes(this.deps.applicantHashKey, submission.application),
         steps: definition.steps.map((s) => {
           const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
           return {

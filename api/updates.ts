@@ -38,6 +38,8 @@ const STATUS: Record<MachineProblem['code'], [number, string]> = {
   'no-stage-open': [409, 'No special stage open'],
   'no-incident': [409, 'No incident'],
   'held-by-system': [409, "With the department's own system"],
+  'task-claimed': [409, 'Task claimed by someone else'],
+  'not-assignable': [409, 'Not in the worklist'],
 };
 
 export function problemFor(code: MachineProblem['code'], detail: string, errors?: FieldError[]): Problem {

@@ -8,7 +8,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
-import type { Db } from './client.ts';
+import { type Db, rowsOf } from './client.ts';
 import {
   type CaseChange,
   changesOf,
@@ -17,12 +17,19 @@ import {
   type StepColumn,
 } from './read-model-changes.ts';
 import { caseEvents } from './schema.ts';
+import { type SlaChanges, slaChangesOf } from './sla-changes.ts';
 
 export interface ProjectCaseArgs {
   caseId: string;
   /** Hash of the case's last event before this batch ('' for the first batch). */
   previousHash: string;
   events: CaseEvent[];
+}
+
+/** What the projection tells a caller about a batch it wrote: the case's process and steps' departments. */
+export interface WrittenBatch {
+  processId: string;
+  departments: Record<string, string>;
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -117,9 +124,82 @@ function deliveryCte(caseId: string, kase: CaseChange) {
       )`;
 }
 
+/**
+ * The SLA summaries' share of the batch, in the same statement (so a report never lags the worklist, and a
+ * retried batch adds nothing: every upsert runs only if the events were new). The case's departments are
+ * those with a step that applies; process and promise come from the case row, as they stood before the
+ * statement (a promise this batch records comes with the batch).
+ */
+function slaCtes(caseId: string, sla: SlaChanges) {
+  if (sla.cases.length === 0 && sla.steps.length === 0) return sql``;
+  const meta = sql`, meta as (
+        select process_id, promised_deadline from cases where id = ${caseId}::uuid and exists (select 1 from ev)
+      )`;
+  const cases =
+    sla.cases.length === 0
+      ? sql``
+      : sql`, sc as (
+        insert into sla_case_daily as t (day, process_id, department, opened, completed, partially_completed,
+                                         denied, withdrawn, terminated, promised, promise_kept)
+        select x.day, m.process_id, d.department, x.opened, x.completed, x.partially_completed, x.denied,
+               x.withdrawn, x.terminated,
+               case when x.closed = 1 and coalesce(x.deadline, m.promised_deadline) is not null then 1 else 0 end,
+               case when x.closed = 1 and x.closed_at <= coalesce(x.deadline, m.promised_deadline) then 1 else 0 end
+        from meta m
+        cross join jsonb_to_recordset(${JSON.stringify(sla.cases)}::jsonb)
+          as x(day date, opened int, completed int, partially_completed int, denied int, withdrawn int,
+               terminated int, closed int, closed_at timestamptz, deadline timestamptz)
+        cross join (
+          select '*'::text as department
+          union select department from case_steps where case_id = ${caseId}::uuid and status <> 'not_applicable'
+        ) d
+        on conflict (department, day, process_id) do update set
+          opened = t.opened + excluded.opened, completed = t.completed + excluded.completed,
+          partially_completed = t.partially_completed + excluded.partially_completed,
+          denied = t.denied + excluded.denied, withdrawn = t.withdrawn + excluded.withdrawn,
+          terminated = t.terminated + excluded.terminated, promised = t.promised + excluded.promised,
+          promise_kept = t.promise_kept + excluded.promise_kept
+        returning 1
+      )`;
+  const stepRows = sql`jsonb_to_recordset(${JSON.stringify(sla.steps)}::jsonb)
+          as x(step_id text, day date, month date, approved int, denied int, terminated int, timed boolean,
+               working_ms bigint, supplement_ms bigint, supplemented int, late int, bucket int)
+        join case_steps s on s.case_id = ${caseId}::uuid and s.step_id = x.step_id`;
+  const steps =
+    sla.steps.length === 0
+      ? sql``
+      : sql`, ss as (
+        insert into sla_step_daily as t (day, process_id, step_id, department, ended, approved, denied, terminated,
+                                         working_ms, supplement_ms, supplemented, late)
+        select x.day, m.process_id, x.step_id, s.department, 1, x.approved, x.denied, x.terminated, x.working_ms,
+               x.supplement_ms, x.supplemented, x.late
+        from meta m cross join ${stepRows}
+        on conflict (day, process_id, step_id) do update set
+          ended = t.ended + excluded.ended, approved = t.approved + excluded.approved,
+          denied = t.denied + excluded.denied, terminated = t.terminated + excluded.terminated,
+          working_ms = t.working_ms + excluded.working_ms, supplement_ms = t.supplement_ms + excluded.supplement_ms,
+          supplemented = t.supplemented + excluded.supplemented, late = t.late + excluded.late
+        returning 1
+      ), sh as (
+        insert into sla_step_histogram as t (grain, day, process_id, step_id, department, bucket, steps)
+        select g.grain, case when g.grain = 'day' then x.day else x.month end, m.process_id, x.step_id,
+               s.department, x.bucket, 1
+        from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
+        where x.timed
+        on conflict (grain, day, process_id, step_id, bucket) do update set steps = t.steps + excluded.steps
+        returning 1
+      )`;
+  return sql`${meta}${cases}${steps}`;
+}
+
+/**
+ * Writes a batch (see the file's head) and answers the chain's new last hash. `onWritten` runs when the
+ * batch was new (a retried batch writes nothing): the engine's metrics count events there, exactly once.
+ */
 export async function projectEvents(
   db: Db,
   { caseId, previousHash, events }: ProjectCaseArgs,
+  onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
 ): Promise<string> {
   let hash = previousHash;
   const rows = events.map((e) => {
@@ -137,7 +217,7 @@ export async function projectEvents(
     };
   });
   const { steps, kase } = changesOf(events);
-  await db.execute(sql`
+  const result = await db.execute(sql`
       with ev as (
         insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash)
         select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash
@@ -155,14 +235,19 @@ export async function projectEvents(
         returning 1
       )`
           : sql``
-      }${deliveryCte(caseId, kase)}${incidentsCte(caseId, events)}
+      }${deliveryCte(caseId, kase)}${incidentsCte(caseId, events)}${slaCtes(caseId, slaChangesOf(events))}
       update cases set
         data = data || ${JSON.stringify(kase.data)}::jsonb,
         status = coalesce(${kase.status}::text, status),
         closed_at = coalesce(${kase.closedAt}::timestamptz, closed_at),
         promised_deadline = coalesce(${kase.deadline}::timestamptz, promised_deadline),
+        yellow_at = coalesce(${kase.yellowAt}::timestamptz, yellow_at),
         updated_at = ${kase.updatedAt}::timestamptz
       where id = ${caseId}::uuid and exists (select 1 from ev)
+      returning process_id as "processId",
+        ${onWritten ? sql`(select jsonb_object_agg(step_id, department) from case_steps where case_id = ${caseId}::uuid)` : sql`null`} as departments
     `);
+  const [written] = rowsOf<WrittenBatch>(result);
+  if (onWritten && written) onWritten(events, { ...written, departments: written.departments ?? {} });
   return hash;
 }

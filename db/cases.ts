@@ -40,6 +40,8 @@ export interface NewCase {
   steps: NewStep[];
   /** Materials attached at intake: material id -> upload id. */
   materials?: Record<string, string>;
+  /** Keyed hashes of the applicant's identifiers, for search (never the identifiers). */
+  identifierHashes?: string[];
 }
 
 /** What intake needs back of a case. */
@@ -116,8 +118,13 @@ export async function insertCase(
       select c.id, x.key, x.value::uuid, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz
       from c, jsonb_each_text(${JSON.stringify(c.materials ?? {})}::jsonb) as x
       returning 1
+    ), a as (
+      insert into case_applicants (case_id, identifier_hash)
+      select c.id, x from c, jsonb_array_elements_text(${JSON.stringify(c.identifierHashes ?? [])}::jsonb) as x
+      returning 1
     )
-    select c.case_no as "caseNo", (select count(*) from s) as steps, (select count(*) from m) as materials from c
+    select c.case_no as "caseNo", (select count(*) from s) as steps, (select count(*) from m) as materials,
+           (select count(*) from a) as identifiers from c
   `);
   const [inserted] = rowsOf<{ caseNo: string }>(result);
   if (inserted) {
@@ -177,35 +184,4 @@ export async function findStep(db: Db, caseId: string, stepId: string): Promise<
 
 export async function caseTimeline(db: Db, caseId: string): Promise<EventRow[]> {
   return db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq));
-}
-
-export interface TaskRow {
-  step: StepRow;
-  caseNo: string;
-  processId: string;
-  processVersion: number;
-  application: Record<string, unknown>;
-  data: CaseRow['data'];
-}
-
-/** A department's worklist: its steps awaiting a decision, most urgent first (nearest deadline, then oldest). */
-export async function departmentTasks(db: Db, department: string, limit: number): Promise<TaskRow[]> {
-  const rows = await db
-    .select({
-      step: caseSteps,
-      caseNo: cases.caseNo,
-      processId: cases.processId,
-      processVersion: cases.processVersion,
-      application: cases.application,
-      data: cases.data,
-    })
-    .from(caseSteps)
-    .innerJoin(cases, eq(cases.id, caseSteps.caseId))
-    .where(and(eq(caseSteps.department, department), eq(caseSteps.status, 'awaiting_decision')))
-    .orderBy(
-      sql`coalesce(${caseSteps.promisedDeadline}, ${caseSteps.statutoryDeadline}) asc nulls last`,
-      asc(caseSteps.dispatchedAt),
-    )
-    .limit(limit);
-  return rows;
 }

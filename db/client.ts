@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** postgres.js pool size. */
   poolSize?: number;
+  /** Sees every statement and its parameters (the query bench records them to EXPLAIN them). */
+  logger?: { logQuery(query: string, params: unknown[]): void };
 }
 
 /** Rows of a raw `db.execute` result: postgres.js returns an array, PGlite an object with `rows`. */
@@ -37,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzle({ client, schema });
+    const db = drizzle({ client, schema, ...(options.logger ? { logger: options.logger } : {}) });
     await migrate(db, { migrationsFolder });
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }

@@ -24,6 +24,7 @@ export const STEP_COLUMNS = {
   statutory_deadline: 'timestamptz',
   yellow_at: 'timestamptz',
   deadline_note: 'text',
+  assignee: 'uuid',
 } as const;
 export type StepColumn = keyof typeof STEP_COLUMNS;
 
@@ -32,6 +33,7 @@ export interface CaseChange {
   status: string | null;
   closedAt: string | null;
   deadline: string | null;
+  yellowAt: string | null;
   updatedAt: string;
   delivery: { outcome: string; results: unknown } | null;
 }
@@ -62,6 +64,7 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
     status: null,
     closedAt: null,
     deadline: null,
+    yellowAt: null,
     updatedAt: events[events.length - 1]!.at,
     delivery: null,
   };
@@ -129,6 +132,10 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
         break;
       case 'case.started':
         kase.deadline = e.deadline ?? null;
+        kase.yellowAt = e.yellowAt ?? null;
+        break;
+      case 'step.assigned':
+        set(e.stepId, e.at, { assignee: e.assignee });
         break;
       case 'case.withdrawn':
       case 'case.delivered':

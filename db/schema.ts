@@ -3,7 +3,10 @@
 // events) and by the API (case intake, users, tokens, the access log).
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
+  boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -28,6 +31,8 @@ export const users = pgTable('users', {
   department: text('department'),
   /** scrypt$N$r$p$salt$hash (db/passwords.ts); null for users who sign in with API tokens only. */
   passwordHash: text('password_hash'),
+  /** A department's lead (科室负责人): assigns its tasks to colleagues and may decide any of them. */
+  lead: boolean('lead').notNull().default(false),
   /** Set when an admin disabled the user: their tokens and sessions stop working. */
   disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: createdAt(),
@@ -102,6 +107,8 @@ export const cases = pgTable(
     closedAt: timestamp('closed_at', { withTimezone: true }),
     /** The case's overall promise (承诺时限), from intake. */
     promisedDeadline: timestamp('promised_deadline', { withTimezone: true }),
+    /** When the case's own promise turns yellow. */
+    yellowAt: timestamp('yellow_at', { withTimezone: true }),
     /** SHA-256 of the applicant's tracking code (办件查询码), shown once on the receipt. */
     trackingCodeHash: text('tracking_code_hash'),
   },
@@ -109,7 +116,34 @@ export const cases = pgTable(
     uniqueIndex('cases_idempotency_idx')
       .on(t.submittedBy, t.idempotencyKey)
       .where(sql`${t.idempotencyKey} is not null`),
-    index('cases_status_idx').on(t.status, t.submittedAt),
+    // Search (db/case-list.ts): every sort is a keyset over (key, id), alone or after an equality filter.
+    index('cases_status_idx').on(t.status, t.submittedAt, t.id),
+    index('cases_submitted_idx').on(t.submittedAt, t.id),
+    index('cases_process_idx').on(t.processId, t.submittedAt, t.id),
+    index('cases_deadline_idx').on(sql`coalesce(${t.promisedDeadline}, 'infinity'::timestamptz)`, t.id),
+    index('cases_closed_idx').on(t.closedAt, t.id).where(sql`${t.closedAt} is not null`),
+    index('cases_case_no_prefix_idx').on(t.caseNo.op('text_pattern_ops')),
+    // Running cases by the colour of their own promise (red: deadline past; yellow: yellow_at past).
+    index('cases_running_clock_idx').on(t.promisedDeadline, t.yellowAt).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+/**
+ * Keyed hashes (HMAC-SHA256, APPLICANT_HASH_KEY) of the identifiers in a case's application (ID numbers,
+ * credit codes), written at intake: search finds an applicant's cases by an exact identifier without the
+ * index holding any in clear.
+ */
+export const caseApplicants = pgTable(
+  'case_applicants',
+  {
+    caseId: uuid('case_id')
+      .notNull()
+      .references(() => cases.id),
+    identifierHash: text('identifier_hash').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.identifierHash] }),
+    index('case_applicants_hash_idx').on(t.identifierHash, t.caseId),
   ],
 );
 
@@ -154,11 +188,109 @@ export const caseSteps = pgTable(
     yellowAt: timestamp('yellow_at', { withTimezone: true }),
     /** Why the step has no deadline (e.g. past the last published calendar year). */
     deadlineNote: text('deadline_note'),
+    /** The member of staff who claimed the task (承办人), or was assigned it by the department's lead. */
+    assignee: uuid('assignee'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.caseId, t.stepId] }),
     index('case_steps_worklist_idx').on(t.department, t.status, t.dispatchedAt),
+    // The worklist (db/tasks.ts): a department's pending steps in urgency order, keyset-paginated; the
+    // yellow instant is carried so counts by urgency read the index alone.
+    index('case_steps_pending_idx')
+      .on(
+        t.department,
+        sql`coalesce(${t.promisedDeadline}, ${t.statutoryDeadline}, 'infinity'::timestamptz)`,
+        t.dispatchedAt,
+        t.caseId,
+        t.stepId,
+      )
+      .where(sql`${t.status} = 'awaiting_decision'`),
+    index('case_steps_assignee_idx')
+      .on(
+        t.assignee,
+        sql`coalesce(${t.promisedDeadline}, ${t.statutoryDeadline}, 'infinity'::timestamptz)`,
+        t.dispatchedAt,
+        t.caseId,
+        t.stepId,
+      )
+      .where(sql`${t.status} = 'awaiting_decision' and ${t.assignee} is not null`),
+    // Steps held past a deadline now (search by step clock, the report's open overdue steps).
+    index('case_steps_running_clock_idx')
+      .on(t.promisedDeadline, t.yellowAt)
+      .where(sql`${t.status} = 'awaiting_decision'`),
+  ],
+);
+
+/**
+ * SLA summaries, maintained by the projection in the same statement as the events (db/case-events.ts), so
+ * a report is exact and never lags the worklist. Days are China dates. Cases per day, process and department
+ * ('*' for the whole case; a department's row counts the cases it has a step in).
+ */
+export const slaCaseDaily = pgTable(
+  'sla_case_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    processId: text('process_id').notNull(),
+    department: text('department').notNull(),
+    opened: integer('opened').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+    partiallyCompleted: integer('partially_completed').notNull().default(0),
+    denied: integer('denied').notNull().default(0),
+    withdrawn: integer('withdrawn').notNull().default(0),
+    terminated: integer('terminated').notNull().default(0),
+    /** Closed cases that had a promise, and those closed by it. */
+    promised: integer('promised').notNull().default(0),
+    promiseKept: integer('promise_kept').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.department, t.day, t.processId] })],
+);
+
+/** Steps that ended (approved, denied, terminated) per day of their ending, process and step. */
+export const slaStepDaily = pgTable(
+  'sla_step_daily',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    processId: text('process_id').notNull(),
+    stepId: text('step_id').notNull(),
+    department: text('department').notNull(),
+    ended: integer('ended').notNull().default(0),
+    approved: integer('approved').notNull().default(0),
+    denied: integer('denied').notNull().default(0),
+    terminated: integer('terminated').notNull().default(0),
+    /** Working time used (pauses excluded), and working time spent waiting for supplements. */
+    workingMs: bigint('working_ms', { mode: 'number' }).notNull().default(0),
+    supplementMs: bigint('supplement_ms', { mode: 'number' }).notNull().default(0),
+    /** Steps that asked for at least one supplement. */
+    supplemented: integer('supplemented').notNull().default(0),
+    /** Steps that ended after their promised deadline: they held the case past its promise. */
+    late: integer('late').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.day, t.processId, t.stepId] }),
+    index('sla_step_daily_department_idx').on(t.department, t.day),
+  ],
+);
+
+/**
+ * Working-time histogram of ended steps: half-hour buckets (bucket n holds durations in [n/2 h, (n+1)/2 h)),
+ * so p50/p90 over any range are exact to the half hour. Kept twice, per day and per
+ * month (`grain`; a month's `day` is its first), so a year's report sums twelve months, not 365 days.
+ */
+export const slaStepHistogram = pgTable(
+  'sla_step_histogram',
+  {
+    grain: text('grain').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    processId: text('process_id').notNull(),
+    stepId: text('step_id').notNull(),
+    department: text('department').notNull(),
+    bucket: integer('bucket').notNull(),
+    steps: integer('steps').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.grain, t.day, t.processId, t.stepId, t.bucket] }),
+    index('sla_step_histogram_department_idx').on(t.grain, t.department, t.day),
   ],
 );
 

@@ -73,6 +73,7 @@ export class SessionStore {
         expiresAt: sessions.expiresAt,
         user: { id: users.id, username: users.username, displayName: users.displayName, role: users.role },
         department: users.department,
+        lead: users.lead,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
@@ -88,7 +89,7 @@ export class SessionStore {
       expiresAt = new Date(now.getTime() + this.idleMs);
       await this.db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
     }
-    const user = { ...row.user, department: row.department } as User;
+    const user = { ...row.user, department: row.department, lead: row.lead } as User;
     return { state: 'live', session: { id, user, csrfToken: row.csrfToken, expiresAt } };
   }
 

@@ -1,6 +1,6 @@
 // Users and API tokens. Tokens are random 32-byte secrets shown once; only their SHA-256 is stored.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { apiTokens, sessions, users } from './schema.ts';
 
@@ -12,6 +12,8 @@ export interface User {
   displayName: string;
   role: Role;
   department: string | null;
+  /** The department's lead (科室负责人): assigns its tasks and may act on any of them. */
+  lead: boolean;
 }
 
 /** A user as admins see them: whether they are disabled (never the password hash). */
@@ -26,6 +28,7 @@ const userColumns = {
   displayName: users.displayName,
   role: users.role,
   department: users.department,
+  lead: users.lead,
 };
 
 const recordColumns = { ...userColumns, disabledAt: users.disabledAt };
@@ -81,6 +84,8 @@ export interface NewUser {
   displayName: string;
   role: Role;
   department?: string;
+  /** A department's lead. */
+  lead?: boolean;
   /** Already hashed (db/passwords.ts). */
   passwordHash?: string;
 }
@@ -94,6 +99,7 @@ export async function createUser(db: Db, u: NewUser): Promise<User> {
       displayName: u.displayName,
       role: u.role,
       department: u.department ?? null,
+      lead: u.lead ?? false,
       passwordHash: u.passwordHash ?? null,
     })
     .returning(userColumns);
@@ -175,4 +181,14 @@ export async function revokeToken(db: Db, tokenId: string): Promise<boolean> {
     .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   return rows.length > 0;
+}
+
+/** Display names of users, by id (for who holds a task). */
+export async function displayNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: users.id, displayName: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...new Set(ids)]));
+  return new Map(rows.map((r) => [r.id, r.displayName]));
 }

@@ -11,8 +11,15 @@ import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
 import { type ClockSpan, type ClockWarning, deadlineOf, isStarted, type StartedSpan } from './clock.ts';
 import type { ProcessDefinition, TimeLimit } from './definition.ts';
 import { stepById } from './definition.ts';
-import type { StepDeadlines } from './events.ts';
-import { type ClockKind, clockInstants, limitsOf, stepDeadlines, warningFor } from './step-clock.ts';
+import type { StepDeadlines, StepTiming } from './events.ts';
+import {
+  type ClockKind,
+  clockInstants,
+  limitsOf,
+  stepDeadlines,
+  stepTiming,
+  warningFor,
+} from './step-clock.ts';
 
 export interface ClockAlarm {
   /** A step id, or undefined for the case's own promise. */
@@ -47,6 +54,28 @@ export class CaseClocks {
       if (error instanceof CalendarRangeError) return undefined;
       throw error;
     }
+  }
+
+  /** When the case's own promise turns yellow (the instant its yellow warning fires). */
+  caseYellowAt(startedAt: number): string | undefined {
+    if (!this.definition.promise) return undefined;
+    try {
+      const { yellowAt } = clockInstants(
+        this.calendar,
+        { startedAt, pauses: [] },
+        this.definition.promise,
+        warningFor('promised', this.warning),
+      );
+      return yellowAt === undefined ? undefined : new Date(yellowAt).toISOString();
+    } catch (error) {
+      if (error instanceof CalendarRangeError) return undefined;
+      throw error;
+    }
+  }
+
+  /** What a step's stopped clock came to (for the SLA summaries). */
+  timing(span: StartedSpan, promisedDeadline: string | undefined): StepTiming | undefined {
+    return stepTiming(this.calendar, span, promisedDeadline);
   }
 
   /** Deadline and yellow instant per clock, memoised by its span (they change only with it). */

@@ -2,12 +2,19 @@
 // instant given. The workflow wires Temporal messages, timers and activities to it; tests drive it with no
 // server. Each transition returns the events to record and the side effects to carry out (dispatching a
 // step to an adapter, withdrawing one); it never performs them.
-import type { ClockSpan } from './clock.ts';
+import { type ClockSpan, isStarted, type StartedSpan } from './clock.ts';
 import type { Actor, Decision } from './decision.ts';
 import { checkDecision, type DecisionProblem, type OutputValue } from './decision.ts';
 import type { AdapterKind, CaseOutcome, CaseStatus, ProcessDefinition, StepStatus } from './definition.ts';
 import { ACTIVE_STEP_STATUSES, isTerminal, stepById } from './definition.ts';
-import type { CaseEvent, SpecialStageKind, StepDeadlines, SupplementItem } from './events.ts';
+import type {
+  AssignAction,
+  CaseEvent,
+  SpecialStageKind,
+  StepDeadlines,
+  StepTiming,
+  SupplementItem,
+} from './events.ts';
 import { initialStatuses, plan } from './planner.ts';
 import { type ClockEventType, clockAfter } from './step-clock.ts';
 
@@ -29,6 +36,19 @@ export interface CaseOptions {
   deadlines?: (stepId: string, clock: ClockSpan, now: number) => StepDeadlines;
   /** The case's promised deadline for an intake at `now`. */
   caseDeadline?: (now: number) => string | undefined;
+  /** When the case's promise turns yellow, for an intake at `now`. */
+  caseYellowAt?: (now: number) => string | undefined;
+  /** What a step's stopped clock came to; supplied by the clock module. */
+  timing?: (clock: StartedSpan, promisedDeadline: string | undefined) => StepTiming | undefined;
+}
+
+/** A claim, a release, or a lead's assignment of a step (承办人). */
+export interface Assignment {
+  stepId: string;
+  action: AssignAction;
+  /** The colleague assigned (for 'assign'); the actor claims for themself; null releases. */
+  assignee?: string;
+  actor: Actor;
 }
 
 export interface StepRuntime {
@@ -40,6 +60,8 @@ export interface StepRuntime {
   /** Materials still owed under 容缺受理. */
   owed: string[];
   incident?: string;
+  /** The member of staff who claimed the step or was assigned it: only they (or the lead) decide it. */
+  assignee?: string;
   /** Working-time clock: starts at dispatch, pauses for supplements and special stages (step-clock.ts). */
   clock: ClockSpan;
   deadlines: StepDeadlines;
@@ -61,7 +83,9 @@ export interface MachineProblem {
     | 'stage-open'
     | 'no-stage-open'
     | 'no-incident'
-    | 'held-by-system';
+    | 'held-by-system'
+    | 'task-claimed'
+    | 'not-assignable';
   message: string;
   errors?: { field: string; message: string }[];
 }
@@ -181,11 +205,13 @@ export class CaseMachine {
     const fx = this.effects();
     this.startedAt = now;
     const deadline = this.options.caseDeadline?.(now);
+    const yellowAt = deadline ? this.options.caseYellowAt?.(now) : undefined;
     this.caseDeadlineValue = deadline;
     this.emit(fx, now, actor, {
       type: 'case.started',
       steps: this.definition.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
       ...(deadline ? { deadline } : {}),
+      ...(yellowAt ? { yellowAt } : {}),
     });
     for (const s of this.definition.steps) {
       if (this.steps[s.id]!.status === 'not_applicable') {
@@ -201,7 +227,73 @@ export class CaseMachine {
   checkDecision(decision: Decision): MachineProblem | undefined {
     if (this.outcome !== undefined)
       return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
-    return checkDecision(this.definition, this.steps[decision?.stepId]?.status, decision);
+    return (
+      checkDecision(this.definition, this.steps[decision?.stepId]?.status, decision) ??
+      this.checkHolder(decision.stepId, decision.actor)
+    );
+  }
+
+  /** A claimed step is acted on only by its assignee or the department's lead. */
+  private checkHolder(stepId: string, actor: Actor): MachineProblem | undefined {
+    const assignee = this.steps[stepId]?.assignee;
+    if (assignee === undefined || assignee === actor.userId || actor.lead) return undefined;
+    return {
+      code: 'task-claimed',
+      message: `Step '${stepId}' is claimed by another member of staff; only they or the lead may act on it.`,
+    };
+  }
+
+  /** The timing an ending step's event carries (its clock has just stopped). */
+  private timingOf(stepId: string): { timing?: StepTiming } {
+    const step = this.steps[stepId]!;
+    if (!isStarted(step.clock)) return {};
+    const timing = this.options.timing?.(step.clock, step.deadlines.promised);
+    return timing ? { timing } : {};
+  }
+
+  // --- claims and assignments (承办人) ----------------------------------------------------------------
+
+  checkAssign(a: Assignment): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    const def = stepById(this.definition, a.stepId);
+    const step = this.steps[a.stepId];
+    if (!def || !step)
+      return { code: 'unknown-step', message: `Step '${a.stepId}' is not part of this case.` };
+    if (a.actor.department !== def.department) {
+      return {
+        code: 'wrong-department',
+        message: `Step '${a.stepId}' belongs to department ${def.department}.`,
+      };
+    }
+    if (this.adapterOf(a.stepId) !== 'worklist' || !ACTIVE_STEP_STATUSES.includes(step.status)) {
+      return {
+        code: 'not-assignable',
+        message: `Step '${a.stepId}' is ${step.status}${this.adapterOf(a.stepId) !== 'worklist' ? ' in its department’s own system' : ''}: it is not in the worklist.`,
+      };
+    }
+    if (a.action === 'assign' && !a.actor.lead) {
+      return { code: 'wrong-department', message: `Only the lead of ${def.department} assigns its tasks.` };
+    }
+    if (a.action !== 'assign') return this.checkHolder(a.stepId, a.actor);
+    return undefined;
+  }
+
+  /** Records who holds the step now; claiming a step one already holds changes nothing. */
+  assign(a: Assignment, now: number): Effects {
+    const fx = this.effects();
+    const step = this.steps[a.stepId]!;
+    const next = a.action === 'release' ? undefined : a.action === 'claim' ? a.actor.userId : a.assignee;
+    if (next === step.assignee) return fx;
+    if (next === undefined) delete step.assignee;
+    else step.assignee = next;
+    this.emit(fx, now, a.actor.userId, {
+      type: 'step.assigned',
+      stepId: a.stepId,
+      action: a.action,
+      assignee: next ?? null,
+    });
+    return fx;
   }
 
   /**
@@ -251,6 +343,7 @@ export class CaseMachine {
         stepId: decision.stepId,
         opinion: decision.opinion,
         outputs,
+        ...this.timingOf(decision.stepId),
       });
     } else {
       step.status = 'denied';
@@ -259,6 +352,7 @@ export class CaseMachine {
         stepId: decision.stepId,
         opinion: decision.opinion,
         reasons: decision.reasons ?? [],
+        ...this.timingOf(decision.stepId),
       });
     }
     this.advance(fx, now);
@@ -324,7 +418,7 @@ export class CaseMachine {
     if (!open && step.status !== 'in_special_stage') {
       return { code: 'no-stage-open', message: `Step '${stepId}' has no special stage open.` };
     }
-    return undefined;
+    return this.checkHolder(stepId, actor);
   }
 
   openStage(stepId: string, kind: SpecialStageKind, opinion: string, actor: Actor, now: number): Effects {
@@ -392,6 +486,7 @@ export class CaseMachine {
       stepId,
       opinion: '容缺受理承诺的材料未按期补齐 Promised materials not received by the deadline',
       materials: step.owed,
+      ...this.timingOf(stepId),
     });
     if (wasActive && this.adapterOf(stepId) === 'http') fx.withdraw.push({ stepId, adapter: 'http' });
     this.advance(fx, now);

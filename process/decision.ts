@@ -13,6 +13,8 @@ export interface Actor {
   userId: string;
   /** Set for department staff; the step's department must match. */
   department?: string;
+  /** The department's lead: may assign its tasks and act on a colleague's claimed task. */
+  lead?: boolean;
 }
 
 export interface Decision {

@@ -38,13 +38,37 @@ export interface StepDeadlines {
   note?: string;
 }
 
+/**
+ * What a step's clock came to when the step ended (approved, denied, terminated): the SLA summaries are
+ * built from it. Absent when the case has no calendar or the calendar does not reach that far.
+ */
+export interface StepTiming {
+  /** Working time used, dispatch to ending, pauses excluded (ms). */
+  workingMs: number;
+  /** Working time the step spent waiting for supplements (ms). */
+  supplementMs: number;
+  /** Supplement requests the step made. */
+  supplements: number;
+  /** Ended after its promised deadline: it held the case past its promise. */
+  late: boolean;
+}
+
+/** Claiming (承办), releasing, or a lead's assignment of a task to a colleague. */
+export type AssignAction = 'claim' | 'release' | 'assign';
+
 export type CaseEvent = EventBase &
   (
-    | { type: 'case.started'; steps: StepSummary[]; deadline?: string }
+    | { type: 'case.started'; steps: StepSummary[]; deadline?: string; yellowAt?: string }
     | { type: 'step.not_applicable'; stepId: string }
     | ({ type: 'step.dispatched'; stepId: string; adapter: string; round: number } & StepDeadlines)
-    | { type: 'step.approved'; stepId: string; opinion: string; outputs: Record<string, OutputValue> }
-    | { type: 'step.denied'; stepId: string; opinion: string; reasons: string[] }
+    | {
+        type: 'step.approved';
+        stepId: string;
+        opinion: string;
+        outputs: Record<string, OutputValue>;
+        timing?: StepTiming;
+      }
+    | { type: 'step.denied'; stepId: string; opinion: string; reasons: string[]; timing?: StepTiming }
     | { type: 'step.supplement_requested'; stepId: string; opinion: string; items: SupplementItem[] }
     | ({
         type: 'step.supplemented';
@@ -61,7 +85,14 @@ export type CaseEvent = EventBase &
         opinion: string;
       } & StepDeadlines)
     | { type: 'step.cancelled'; stepId: string; because: string; withdrawn: boolean }
-    | { type: 'step.terminated'; stepId: string; opinion: string; materials: string[] }
+    | {
+        type: 'step.terminated';
+        stepId: string;
+        opinion: string;
+        materials: string[];
+        timing?: StepTiming;
+      }
+    | { type: 'step.assigned'; stepId: string; action: AssignAction; assignee: string | null }
     | { type: 'step.deficiency_resolved'; stepId: string; materials: string[]; remaining: string[] }
     | { type: 'step.incident'; stepId: string; message: string }
     | { type: 'step.redispatched'; stepId: string }

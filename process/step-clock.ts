@@ -5,7 +5,7 @@
 // The arithmetic of one limit on one span is clock.ts; the calendar is data.
 //
 // Pure and deterministic: imported by workflow code, so no I/O, no Date.now(); `now` is a parameter.
-import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
+import { CalendarRangeError, type WorkingCalendar, workingMsBetween } from './calendar.ts';
 import {
   type ClockLevel,
   type ClockSpan,
@@ -18,7 +18,7 @@ import {
   workingDayMs,
 } from './clock.ts';
 import type { StepDefinition, TimeLimit } from './definition.ts';
-import type { CaseEventType, StepDeadlines } from './events.ts';
+import type { CaseEventType, StepDeadlines, StepTiming } from './events.ts';
 
 export type ClockKind = 'promised' | 'statutory';
 
@@ -214,4 +214,35 @@ export function urgencyOf(
   now: number,
 ): ClockLevel | 'none' {
   return recorded.deadline === undefined ? 'none' : levelAt(recorded, now);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What a clock came to
+
+/**
+ * A stopped clock's working time (pauses excluded), the working time it spent paused for supplements, and
+ * whether it stopped after its promised deadline. Undefined when the calendar does not reach that far.
+ */
+export function stepTiming(
+  calendar: WorkingCalendar,
+  span: StartedSpan,
+  promisedDeadline: string | undefined,
+): StepTiming | undefined {
+  const end = span.stoppedAt ?? span.startedAt;
+  const pauses = span.pauses.map((p) => ({ from: p.from, to: Math.min(p.to ?? end, end) }));
+  try {
+    const supplementPauses = span.pauses.filter((p) => p.reason === 'supplement');
+    return {
+      workingMs: workingMsBetween(calendar, span.startedAt, end, pauses),
+      supplementMs: supplementPauses.reduce(
+        (sum, p) => sum + workingMsBetween(calendar, p.from, Math.min(p.to ?? end, end)),
+        0,
+      ),
+      supplements: supplementPauses.length,
+      late: promisedDeadline !== undefined && end > Date.parse(promisedDeadline),
+    };
+  } catch (error) {
+    if (error instanceof CalendarRangeError) return undefined;
+    throw error;
+  }
 }

@@ -25,14 +25,24 @@ export interface DemoCredential {
   password: string;
 }
 
-const DEMO: { user: string; displayName: string; role: Role; department?: string }[] = [
+const DEMO: { user: string; displayName: string; role: Role; department?: string; lead?: boolean }[] = [
   { user: 'clerk', displayName: '综合窗口 Window clerk', role: 'clerk' },
-  ...Object.values(DEPARTMENTS).map((d) => ({
-    user: d.code.toLowerCase(),
-    displayName: `${d.name} staff`,
-    role: 'department' as const,
-    department: d.code,
-  })),
+  ...Object.values(DEPARTMENTS).flatMap((d) => [
+    {
+      user: d.code.toLowerCase(),
+      displayName: `${d.name} staff`,
+      role: 'department' as const,
+      department: d.code,
+    },
+    // The department's lead (科室负责人): assigns its tasks to colleagues.
+    {
+      user: `${d.code.toLowerCase()}-lead`,
+      displayName: `${d.name} lead`,
+      role: 'department' as const,
+      department: d.code,
+      lead: true,
+    },
+  ]),
   { user: 'manager', displayName: '督办 Supervising manager', role: 'manager' },
   { user: 'admin', displayName: 'Administrator', role: 'admin' },
 ];

@@ -1,6 +1,8 @@
 // The pieces every entry point assembles (main.ts, api.ts, worker.ts, scripts): the configured database,
 // the published catalog, Temporal (started here or reached at TEMPORAL_ADDRESS), the notifier, and
 // stopping on signals. The composition of the whole system is ../system.ts.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNotifier } from '../activities/notifier.ts';
 import { type Config, DEFAULTS } from '../config.ts';
@@ -40,6 +42,21 @@ export async function openTemporal(
     port: await availablePort(config.temporalPort ?? DEFAULTS.temporalPort),
     uiPort: await availablePort(config.temporalUiPort ?? DEFAULTS.temporalUiPort),
   });
+}
+
+/**
+ * The key of the applicant identifiers' hashes: APPLICANT_HASH_KEY, else one generated on first start and
+ * kept in DATA_DIR (embedded mode). Every API process of a deployment must use the same key, so the
+ * distributed topology sets APPLICANT_HASH_KEY.
+ */
+export function applicantHashKeyOf(config: Config): string {
+  if (config.applicantHashKey) return config.applicantHashKey;
+  const file = join(config.dataDir, 'applicant-hash.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
 }
 
 export function notifierOf(config: Config) {

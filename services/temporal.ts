@@ -11,12 +11,22 @@ let runtimeInstalled = false;
 
 /**
  * The SDK logs every worker state change at INFO; keep warnings and errors, with the errors in them reduced
- * to what carries no case data (a failed activity is logged with its error).
+ * to what carries no case data (a failed activity is logged with its error). With `metricsAddress`
+ * (host:port) the SDK's runtime telemetry exports the worker's own metrics (task slots, polls, latencies)
+ * for Prometheus there. Install before anything else of the SDK runs.
  */
-export function installTemporalRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+export function installTemporalRuntime(
+  level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN',
+  metricsAddress?: string,
+): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: safeRuntimeLogger(level) });
+  Runtime.install({
+    logger: safeRuntimeLogger(level),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
+  });
 }
 
 export interface TemporalServices {

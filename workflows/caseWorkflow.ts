@@ -12,6 +12,7 @@ import { CaseMachine, type Effects, type MachineProblem } from '../process/case-
 import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
 import { Alarms } from './alarms.ts';
 import {
+  assignUpdate,
   type CaseChange,
   type CaseInput,
   type CaseState,
@@ -42,6 +43,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       ? {
           deadlines: (stepId, clock, now) => clocks.deadlines(stepId, clock, now),
           caseDeadline: (now) => clocks.caseDeadline(now),
+          caseYellowAt: (now) => clocks.caseYellowAt(now),
+          timing: (clock, promised) => clocks.timing(clock, promised),
         }
       : {}),
   });
@@ -164,6 +167,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   setHandler(materialsUpdate, async (args) =>
     apply(machine.provideMaterials(args.materials, args.actor.userId, Date.now())),
+  );
+
+  setHandler(
+    assignUpdate,
+    async (args) => {
+      refuse(machine.checkAssign(args));
+      return apply(machine.assign(args, Date.now()));
+    },
+    { validator: (args) => refuse(machine.checkAssign(args)) },
   );
 
   setHandler(

@@ -1,7 +1,7 @@
 // Every message a caseWorkflow answers, shared by the workflow, the API and tests.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { WorkingCalendar } from '../process/calendar.ts';
-import type { Deficiency } from '../process/case-machine.ts';
+import type { Assignment, Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { Actor, DecisionOutcome, OutputValue } from '../process/decision.ts';
 import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
@@ -126,3 +126,5 @@ export const materialsUpdate = defineUpdate<CaseChange, [MaterialsArgs]>('provid
 /** A manager retries the dispatch of a step whose adapter raised an incident. */
 export const redispatchUpdate = defineUpdate<CaseChange, [RedispatchArgs]>('redispatch');
 export const stateQuery = defineQuery<CaseState>('state');
+/** Staff claim or release a step, or the department's lead assigns it to a colleague (承办人). */
+export const assignUpdate = defineUpdate<CaseChange, [Assignment]>('assign');

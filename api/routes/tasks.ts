@@ -1,16 +1,38 @@
 // A department's worklist: its steps awaiting a decision, each with only what that step may see: the form
-// fields and materials it declares and the earlier outputs it consumes (数据共享, with provenance).
+// fields and materials it declares and the earlier outputs it consumes (数据共享, with provenance). Pages
+// are keyset cursors (Next-Cursor header); counts by colour feed the badge. Staff claim a task (承办人) and
+// release it; the department's lead assigns one to a colleague: through the case's workflow, so the
+// assignment is in the case's history and a claimed task is decided by its holder or the lead only.
 import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
-import { departmentTasks } from '../../db/cases.ts';
+import { decodeCursor, encodeCursor } from '../../db/cursor.ts';
+import { departmentTasks, taskCounts, taskCursorOf } from '../../db/tasks.ts';
+import { displayNames, findUser, type User } from '../../db/users.ts';
 import { stepById } from '../../process/definition.ts';
-import { urgencyOf } from '../../process/step-clock.ts';
+import type { AssignAction } from '../../process/events.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, invalid } from '../problem.ts';
-import { problems } from '../schemas/common.ts';
-import { Task, TaskQuery } from '../schemas/tasks.ts';
+import { instantOf } from '../query-dates.ts';
+import { CaseChange, problems, StepParams } from '../schemas/common.ts';
+import { PageHeaders } from '../schemas/search.ts';
+import { AssignBody, Task, TaskCounts, TaskCountsQuery, TaskQuery } from '../schemas/tasks.ts';
 import { pick } from '../views.ts';
+import { stepUrgency } from './cases/search.ts';
+
+/** The department whose worklist is asked for: staff their own; managers and admins name one. */
+function worklistDepartment(user: User, asked: string | undefined): string {
+  const department = asked ?? user.department;
+  if (!department) {
+    throw invalid('department-required', 'Department required', 'Name the department: ?department=CODE.', [
+      { field: 'querystring.department', message: 'is required for your role' },
+    ]);
+  }
+  if (user.role === 'department' && department !== user.department) {
+    throw forbidden(`You work for ${user.department}; the worklist of ${department} is not yours.`);
+  }
+  return department;
+}
 
 export function taskRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -21,26 +43,41 @@ export function taskRoutes(app: App, deps: AppDeps): void {
         tags: ['tasks'],
         summary: "A department's pending steps, most urgent first (nearest deadline, then oldest)",
         description:
-          'Department staff see their own department (the parameter may be left out); managers name one.',
+          'Department staff see their own department (the parameter may be left out); managers name one. ' +
+          'The next page is `?cursor=` with the `Next-Cursor` header (absent on the last page).',
         querystring: TaskQuery,
-        response: { 200: Type.Array(Task), ...problems(400, 401, 403) },
+        response: { 200: { ...Type.Array(Task), headers: PageHeaders }, ...problems(400, 401, 403) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const user = currentUser(request);
-      const department = request.query.department ?? user.department;
-      if (!department) {
-        throw invalid(
-          'department-required',
-          'Department required',
-          'Name the department: ?department=CODE.',
-          [{ field: 'querystring.department', message: 'is required for your role' }],
-        );
-      }
-      if (user.role === 'department' && department !== user.department) {
-        throw forbidden(`You work for ${user.department}; the worklist of ${department} is not yours.`);
-      }
-      const rows = await departmentTasks(deps.db, department, request.query.limit);
+      const q = request.query;
+      const department = worklistDepartment(user, q.department);
+      const errors = [];
+      const dueBefore = q.dueBefore ? instantOf(q.dueBefore, true) : undefined;
+      if (q.dueBefore && !dueBefore)
+        errors.push({ field: 'querystring.dueBefore', message: 'is not a real date or instant' });
+      const after = q.cursor ? decodeCursor(q.cursor, 3) : undefined;
+      if (q.cursor && (!after || (after.key !== 'infinity' && Number.isNaN(Date.parse(after.key ?? '')))))
+        errors.push({ field: 'querystring.cursor', message: 'is not a cursor of this worklist' });
+      if (q.assigned === 'mine' && user.role !== 'department')
+        errors.push({ field: 'querystring.assigned', message: "'mine' is for department staff" });
+      if (errors.length > 0)
+        throw invalid('invalid-request', 'Invalid worklist query', 'Some filters cannot be used.', errors);
+      const rows = await departmentTasks(deps.db, {
+        department,
+        limit: q.limit,
+        ...(q.processId ? { processId: q.processId } : {}),
+        ...(q.urgency ? { urgency: q.urgency } : {}),
+        ...(dueBefore ? { dueBefore } : {}),
+        ...(q.assigned === 'mine' ? { assignee: user.id } : {}),
+        ...(q.assigned === 'unassigned' ? { unassigned: true } : {}),
+        ...(after ? { after } : {}),
+      });
+      const names = await displayNames(
+        deps.db,
+        rows.flatMap((r) => (r.step.assignee ? [r.step.assignee] : [])),
+      );
       const now = Date.now();
       const tasks = [];
       for (const r of rows) {
@@ -58,13 +95,9 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           deadline: r.step.promisedDeadline?.toISOString() ?? r.step.statutoryDeadline?.toISOString() ?? null,
           yellowAt: r.step.yellowAt?.toISOString() ?? null,
           // The clock runs (the step awaits a decision): the colour of the deadlines recorded for it.
-          urgency: urgencyOf(
-            {
-              deadline: (r.step.promisedDeadline ?? r.step.statutoryDeadline)?.getTime(),
-              yellowAt: r.step.yellowAt?.getTime(),
-            },
-            now,
-          ),
+          urgency: stepUrgency(r.step, now),
+          assignee: r.step.assignee,
+          assigneeName: r.step.assignee ? (names.get(r.step.assignee) ?? null) : null,
           application: pick(r.application, new Set(step.fields)),
           inputs: pick(r.data, new Set(step.inputs)),
           materials: step.materials,
@@ -74,6 +107,14 @@ export function taskRoutes(app: App, deps: AppDeps): void {
               ? ('system' as const)
               : ('staff' as const),
         });
+      }
+      const last = rows.at(-1);
+      if (last && rows.length === q.limit) {
+        const cursor = encodeCursor(taskCursorOf(last.step));
+        reply.header('next-cursor', cursor);
+        const next = new URL(request.url, 'http://x');
+        next.searchParams.set('cursor', cursor);
+        reply.header('link', `<${next.pathname}${next.search}>; rel="next"`);
       }
       await logAccess(
         deps.db,
@@ -87,4 +128,67 @@ export function taskRoutes(app: App, deps: AppDeps): void {
       return tasks;
     },
   );
+
+  app.get(
+    '/api/tasks/counts',
+    {
+      preHandler: requireRole('department', 'manager', 'admin'),
+      schema: {
+        tags: ['tasks'],
+        summary: "The worklist's badge: pending steps by colour now, yours, and unclaimed",
+        querystring: TaskCountsQuery,
+        response: { 200: TaskCounts, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      return taskCounts(deps.db, worklistDepartment(user, request.query.department), user.id);
+    },
+  );
+
+  const holderRoute = (path: string, action: AssignAction, summary: string) =>
+    app.post(
+      `/api/cases/:id/steps/:stepId/${path}`,
+      {
+        preHandler: requireRole('department'),
+        schema: {
+          tags: ['tasks'],
+          summary,
+          description:
+            'Recorded in the case history. 403 for another department’s step (or an assignment by someone ' +
+            'not its lead), 409 when someone else holds it or it is not in the worklist.',
+          params: StepParams,
+          ...(action === 'assign' ? { body: AssignBody } : {}),
+          response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => {
+        const user = currentUser(request);
+        const facts = await deps.actions.caseFacts(request.params.id);
+        deps.actions.ownStep({ user }, facts, request.params.stepId);
+        let assignee: string | undefined;
+        if (action === 'assign') {
+          if (!user.lead) throw forbidden(`Only the lead of ${user.department} assigns its tasks.`);
+          assignee = (request.body as { assignee: string }).assignee;
+          const colleague = await findUser(deps.db, assignee);
+          if (!colleague || colleague.disabled || colleague.department !== user.department) {
+            throw invalid(
+              'invalid-request',
+              'Invalid assignee',
+              `The assignee is not active staff of ${user.department}.`,
+              [{ field: 'body.assignee', message: `is not active staff of ${user.department}` }],
+            );
+          }
+        }
+        return deps.actions.assign(user, facts, {
+          stepId: request.params.stepId,
+          action,
+          ...(assignee ? { assignee } : {}),
+          actor: { userId: user.id, department: user.department!, lead: user.lead },
+        });
+      },
+    );
+  holderRoute('claim', 'claim', 'Claim a task (承办): only you (or the lead) may decide it then');
+  holderRoute('release', 'release', 'Release a task you hold (the lead may release any)');
+  holderRoute('assign', 'assign', "The department's lead assigns a task to a colleague");
 }

@@ -63,6 +63,11 @@ export function userRoutes(app: App, deps: AppDeps): void {
           ],
         );
       }
+      if (request.body.lead && role !== 'department') {
+        throw invalid('invalid-user', 'Invalid user', 'Only department staff lead a department.', [
+          { field: 'body.lead', message: 'is only for department staff' },
+        ]);
+      }
       if (department !== undefined && !isKnownDepartment(department)) {
         throw invalid('invalid-user', 'Invalid user', `Unknown department ${department}.`, [
           { field: 'body.department', message: 'is not a known department' },

@@ -123,38 +123,7 @@ export const CaseDetail = Type.Object({
   timeline: Type.Array(EventView),
 });
 
-export const CaseSummary = Type.Object({
-  id: Id,
-  caseNo: Type.String(),
-  processId: Type.String(),
-  status: Type.String(),
-  submittedAt: Instant,
-  closedAt: Type.Union([Instant, Type.Null()]),
-});
-
-export const CaseListQuery = Type.Object({
-  status: Type.Optional(
-    Type.Union([
-      Type.Literal('running'),
-      Type.Literal('completed'),
-      Type.Literal('partially_completed'),
-      Type.Literal('denied'),
-      Type.Literal('withdrawn'),
-      Type.Literal('terminated'),
-    ]),
-  ),
-  overdue: Type.Optional(
-    Type.Boolean({ description: 'only running cases with a red clock (the case or a step)' }),
-  ),
-  caseNo: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 64,
-      description: 'a whole case number or its beginning, e.g. YJS-20261128',
-    }),
-  ),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-});
+export { CaseListQuery, CaseSummary } from './search.ts';
 
 export const Delivery = Type.Object({
   caseId: Type.String(),

@@ -1,6 +1,7 @@
 // Department work: worklists, decisions, special stages.
 import { Type } from 'typebox';
 import { Anything, Datum, Id, Instant, OutputValue } from './common.ts';
+import { DateOrInstant } from './search.ts';
 import { Text } from './text.ts';
 
 export const StageBody = Type.Object(
@@ -57,10 +58,51 @@ export const DecisionResult = Type.Object({
   seq: Type.Integer(),
 });
 
-export const TaskQuery = Type.Object({
-  department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+export const Urgency = Type.Union([
+  Type.Literal('red'),
+  Type.Literal('yellow'),
+  Type.Literal('green'),
+  Type.Literal('none'),
+]);
+
+export const TaskQuery = Type.Object(
+  {
+    department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
+    processId: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
+    urgency: Type.Optional({ ...Urgency, description: 'only tasks of this colour now' }),
+    dueBefore: Type.Optional(DateOrInstant('due before')),
+    assigned: Type.Optional(
+      Type.Union([Type.Literal('mine'), Type.Literal('unassigned')], {
+        description: 'mine: tasks you hold; unassigned: tasks nobody has claimed',
+      }),
+    ),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 600, description: 'the Next-Cursor header' }),
+    ),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const TaskCountsQuery = Type.Object(
+  { department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) },
+  { additionalProperties: false },
+);
+
+export const TaskCounts = Type.Object({
+  total: Type.Integer(),
+  red: Type.Integer(),
+  yellow: Type.Integer(),
+  green: Type.Integer(),
+  none: Type.Integer({ description: 'without a deadline' }),
+  mine: Type.Integer({ description: 'held by you' }),
+  unassigned: Type.Integer(),
 });
+
+export const AssignBody = Type.Object(
+  { assignee: Type.String({ format: 'uuid', description: "a colleague's user id (same department)" }) },
+  { additionalProperties: false },
+);
 
 export const Task = Type.Object({
   caseId: Id,
@@ -74,6 +116,8 @@ export const Task = Type.Object({
   deadline: Type.Union([Instant, Type.Null()]),
   yellowAt: Type.Union([Instant, Type.Null()]),
   urgency: Type.String({ description: 'red | yellow | green | none, by the promised clock now' }),
+  assignee: Type.Union([Id, Type.Null()], { description: 'who holds the task (承办人), if anyone' }),
+  assigneeName: Type.Union([Type.String(), Type.Null()]),
   application: Anything,
   inputs: Type.Record(Type.String(), Datum),
   materials: Type.Array(Type.String()),

@@ -9,6 +9,7 @@ export const Me = Type.Object({
   displayName: Type.String(),
   role: Type.String(),
   department: Type.Union([Type.String(), Type.Null()]),
+  lead: Type.Boolean({ description: "a department's lead: assigns its tasks to colleagues" }),
 });
 
 export const NewUserBody = Type.Object(
@@ -22,6 +23,7 @@ export const NewUserBody = Type.Object(
       Type.Literal('admin'),
     ]),
     department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
+    lead: Type.Optional(Type.Boolean({ description: "department staff only: the department's lead" })),
     password: Type.Optional(
       Type.String({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
     ),

@@ -2,7 +2,6 @@
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
-import { listCases } from '../../../db/case-list.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
 import { issueTrackingCode } from '../../../db/tracking.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
@@ -10,7 +9,7 @@ import type { App, AppDeps } from '../../deps.ts';
 import { currentUser, requireRole } from '../../plugins/app/auth.ts';
 import { forbidden } from '../../problem.ts';
 import { requireCase } from '../../require-case.ts';
-import { CaseCreated, CaseDetail, CaseListQuery, CaseSummary, SubmitCaseBody } from '../../schemas/cases.ts';
+import { CaseCreated, CaseDetail, SubmitCaseBody } from '../../schemas/cases.ts';
 import { CaseParams, IdempotencyHeaders, problems } from '../../schemas/common.ts';
 import { caseView, departmentSteps, visibilityFor } from '../../views.ts';
 
@@ -44,30 +43,6 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       return reply
         .status(created ? 201 : 200)
         .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode });
-    },
-  );
-
-  app.get(
-    '/api/cases',
-    {
-      preHandler: requireRole('clerk', 'manager', 'admin'),
-      schema: {
-        tags: ['cases'],
-        summary: 'Cases, newest first (no personal data)',
-        querystring: CaseListQuery,
-        response: { 200: Type.Array(CaseSummary), ...problems(400, 401, 403) },
-      },
-    },
-    async (request) => {
-      const rows = await listCases(deps.db, request.query);
-      return rows.map((r) => ({
-        id: r.id,
-        caseNo: r.caseNo,
-        processId: r.processId,
-        status: r.status,
-        submittedAt: r.submittedAt.toISOString(),
-        closedAt: r.closedAt?.toISOString() ?? null,
-      }));
     },
   );
 
