@@ -75,7 +75,7 @@ export default function Users() {
         rowKey="id"
         loading={users.isLoading}
         dataSource={users.data ?? []}
-        pagination={{ pageSize: 30 }}
+        pagination={{ pageSize: 100 }}
         columns={[
           { title: t('users.username'), dataIndex: 'username' },
           {
