@@ -12,7 +12,7 @@ import { findCase, findStep } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { attachMaterials, findUploads } from '../db/materials.ts';
-import type { User } from '../db/users.ts';
+import { findUser, type User } from '../db/users.ts';
 import type { Assignment } from '../process/case-machine.ts';
 import { checkDecision } from '../process/decision.ts';
 import { type ProcessDefinition, type StepDefinition, stepById } from '../process/definition.ts';
@@ -333,10 +333,39 @@ export class CaseActions {
       throw invalid('invalid-materials', 'Invalid materials', 'Some materials cannot be attached.', errors);
   }
 
-  /** Claims, releases or assigns a worklist task (承办人); the workflow keeps who holds it. */
-  async assign(user: User, facts: CaseFacts, assignment: Assignment, key?: string): Promise<CaseChange> {
+  /**
+   * Claims, releases or assigns a worklist task (承办人); the workflow keeps who holds it. Only the
+   * department's lead assigns, and only to active staff of the department.
+   */
+  async assign(
+    user: User,
+    caseId: string,
+    stepId: string,
+    action: Assignment['action'],
+    assignee?: string,
+  ): Promise<CaseChange> {
+    const facts = await this.caseFacts(caseId);
+    this.ownStep({ user }, facts, stepId);
+    if (action === 'assign') {
+      if (!user.lead) throw forbidden(`Only the lead of ${user.department} assigns its tasks.`);
+      const colleague = assignee ? await findUser(this.db, assignee) : undefined;
+      if (!colleague || colleague.disabled || colleague.department !== user.department) {
+        throw invalid(
+          'invalid-request',
+          'Invalid assignee',
+          `The assignee is not active staff of ${user.department}.`,
+          [{ field: 'body.assignee', message: `is not active staff of ${user.department}` }],
+        );
+      }
+    }
     this.refuseIfClosed(facts);
-    return this.send(facts, assignUpdate, assignment, `assign:${user.id}:${key ?? randomUUID()}`);
+    const assignment: Assignment = {
+      stepId,
+      action,
+      ...(action === 'assign' && assignee ? { assignee } : {}),
+      actor: { userId: user.id, department: user.department!, lead: user.lead },
+    };
+    return this.send(facts, assignUpdate, assignment, `assign:${user.id}:${randomUUID()}`);
   }
 
   private send<Ret, Arg>(

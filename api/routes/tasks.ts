@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
 import { decodeCursor, encodeCursor } from '../../db/cursor.ts';
 import { departmentTasks, taskCounts, taskCursorOf } from '../../db/tasks.ts';
-import { displayNames, findUser, type User } from '../../db/users.ts';
+import { displayNames, type User } from '../../db/users.ts';
 import { stepById } from '../../process/definition.ts';
 import type { AssignAction } from '../../process/events.ts';
 import type { App, AppDeps } from '../deps.ts';
@@ -162,31 +162,14 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           response: { 200: CaseChange, ...problems(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => {
-        const user = currentUser(request);
-        const facts = await deps.actions.caseFacts(request.params.id);
-        deps.actions.ownStep({ user }, facts, request.params.stepId);
-        let assignee: string | undefined;
-        if (action === 'assign') {
-          if (!user.lead) throw forbidden(`Only the lead of ${user.department} assigns its tasks.`);
-          assignee = (request.body as { assignee: string }).assignee;
-          const colleague = await findUser(deps.db, assignee);
-          if (!colleague || colleague.disabled || colleague.department !== user.department) {
-            throw invalid(
-              'invalid-request',
-              'Invalid assignee',
-              `The assignee is not active staff of ${user.department}.`,
-              [{ field: 'body.assignee', message: `is not active staff of ${user.department}` }],
-            );
-          }
-        }
-        return deps.actions.assign(user, facts, {
-          stepId: request.params.stepId,
+      async (request) =>
+        deps.actions.assign(
+          currentUser(request),
+          request.params.id,
+          request.params.stepId,
           action,
-          ...(assignee ? { assignee } : {}),
-          actor: { userId: user.id, department: user.department!, lead: user.lead },
-        });
-      },
+          (request.body as { assignee?: string } | undefined)?.assignee,
+        ),
     );
   holderRoute('claim', 'claim', 'Claim a task (承办): only you (or the lead) may decide it then');
   holderRoute('release', 'release', 'Release a task you hold (the lead may release any)');
