@@ -1,28 +1,14 @@
 // Departments' own systems: company start-up with Tax and the bank on the department simulator (HTTP,
 // signed both ways) and Public Security's seal check as an instant rule (秒批), on a real Temporal server,
 // a real database and real HTTP. Outages, incidents, signatures, duplicates, withdrawals, manual retries.
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../api/app.ts';
-import type { App } from '../api/deps.ts';
-import type { Database } from '../db/client.ts';
-import { DefinitionStore } from '../db/definitions.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Integrations } from '../departments/integrations.ts';
 import { sign } from '../departments/signing.ts';
-import { createCaseWorker } from '../services/case-worker.ts';
-import { ensureDemoUsers } from '../services/demo-users.ts';
-import { publishCatalog } from '../services/system.ts';
-import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
-import { type Simulator, startSimulator } from '../simulator/server.ts';
-import { FsMaterialStore } from '../storage/material-store.ts';
+import type { Simulator } from '../simulator/server.ts';
+import { type DepartmentRig, startDepartmentRig } from './department-rig.ts';
 import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
 import { startupWithSealByRule } from './fixtures/integrated-startup.ts';
-import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { callApi } from './helpers.ts';
 
 const SECRETS = {
   TAX: 'tax-secret-0123456789abcdef',
@@ -32,70 +18,25 @@ const SECRETS = {
 
 const integrated = startupWithSealByRule('company-startup-integrated');
 
-let temporal: TemporalServices;
-let database: Database;
+let rig: DepartmentRig;
 let simulator: Simulator;
-let app: App;
-let worker: Worker;
-let running: Promise<void>;
 let url: string;
 let tokens: Record<string, string>;
 let attach: Record<string, string>;
-const integrations: Integrations = {};
-const dir = mkdtempSync(join(tmpdir(), 'yjs-integration-'));
-const taskQueue = `integration-${randomUUID()}`;
+let integrations: Integrations;
 
 beforeAll(async () => {
-  simulator = await startSimulator({
-    departments: [
-      { code: 'TAX', secret: SECRETS.TAX, delayMs: 100 },
-      { code: 'BANK', secret: SECRETS.BANK, delayMs: 100 },
-    ],
+  rig = await startDepartmentRig({
+    definition: integrated,
+    secrets: SECRETS,
+    delayMs: 100,
     callbackRetry: { attempts: 4, baseMs: 100, maxMs: 500 },
+    bankAttempts: 40,
   });
-  integrations.TAX = { baseUrl: simulator.url, secret: SECRETS.TAX, timeoutMs: 3000 };
-  integrations.BANK = { baseUrl: simulator.url, secret: SECRETS.BANK, timeoutMs: 3000, maximumAttempts: 40 };
-  temporal = await connectTemporal(inject('temporalAddress'), TEST_PAYLOAD_KEYS);
-  database = await openTestDatabase();
-  const definitions = new DefinitionStore(database.db);
-  await publishCatalog(definitions);
-  await definitions.publish(integrated);
-  tokens = Object.fromEntries((await ensureDemoUsers(database.db, dir)).map((c) => [c.user, c.token]));
-  app = await buildApp({
-    db: database.db,
-    definitions,
-    client: temporal.client,
-    taskQueue,
-    materials: new FsMaterialStore(join(dir, 'materials')),
-    integrations,
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  worker = await createCaseWorker({
-    connection: temporal.nativeConnection,
-    namespace: temporal.namespace,
-    taskQueue,
-    db: database.db,
-    payloadKeys: TEST_PAYLOAD_KEYS,
-    integrations,
-    publicUrl: url,
-  });
-  running = worker.run();
-  attach = await uploadMaterials(
-    url,
-    tokens.clerk!,
-    integrated.materials.map((m) => m.id),
-  );
+  ({ simulator, url, tokens, attach, integrations } = rig);
 });
 
-afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await simulator?.stop();
-  await database?.close();
-  await temporal?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
 const call = (
   method: string,

@@ -1,98 +1,37 @@
 // Departments' own systems under stress (issue 12): duplicate callbacks racing, who decides a step that is
 // with a department's system, and incidents that must not outlive their step. A real Temporal dev server,
 // a real database, real HTTP, and the department simulator for Tax and the bank.
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../api/app.ts';
-import type { App } from '../api/deps.ts';
-import type { Database } from '../db/client.ts';
-import { DefinitionStore } from '../db/definitions.ts';
-import type { Integrations } from '../departments/integrations.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign } from '../departments/signing.ts';
-import { createCaseWorker } from '../services/case-worker.ts';
-import { ensureDemoUsers } from '../services/demo-users.ts';
-import { publishCatalog } from '../services/system.ts';
-import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
-import { type Simulator, startSimulator } from '../simulator/server.ts';
-import { FsMaterialStore } from '../storage/material-store.ts';
+import type { Simulator } from '../simulator/server.ts';
+import { type DepartmentRig, startDepartmentRig } from './department-rig.ts';
 import { companyStartupApplication, registrationApproval } from './fixtures/examples.ts';
 import { startupWithSealByRule } from './fixtures/integrated-startup.ts';
-import { callApi, openTestDatabase, uploadMaterials } from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { callApi } from './helpers.ts';
 
 const SECRETS = { TAX: 'tax-secret-0123456789abcdef', BANK: 'bank-secret-0123456789abcdef' };
 
 const definition = startupWithSealByRule('company-startup-robust');
 
-let temporal: TemporalServices;
-let database: Database;
+let rig: DepartmentRig;
 let simulator: Simulator;
-let app: App;
-let worker: Worker;
-let running: Promise<void>;
 let url: string;
 let tokens: Record<string, string>;
 let attach: Record<string, string>;
-const integrations: Integrations = {};
-const dir = mkdtempSync(join(tmpdir(), 'yjs-robust-dept-'));
-const taskQueue = `robust-dept-${randomUUID()}`;
 
 beforeAll(async () => {
   // The departments "think" for ten minutes: the tests send the callbacks themselves.
-  simulator = await startSimulator({
-    departments: [
-      { code: 'TAX', secret: SECRETS.TAX, delayMs: 600_000 },
-      { code: 'BANK', secret: SECRETS.BANK, delayMs: 600_000 },
-    ],
+  rig = await startDepartmentRig({
+    definition: definition,
+    secrets: SECRETS,
+    delayMs: 600_000,
     callbackRetry: { attempts: 2, baseMs: 100, maxMs: 200 },
+    bankAttempts: 2,
   });
-  integrations.TAX = { baseUrl: simulator.url, secret: SECRETS.TAX, timeoutMs: 3000 };
-  integrations.BANK = { baseUrl: simulator.url, secret: SECRETS.BANK, timeoutMs: 3000, maximumAttempts: 2 };
-  temporal = await connectTemporal(inject('temporalAddress'), TEST_PAYLOAD_KEYS);
-  database = await openTestDatabase();
-  const definitions = new DefinitionStore(database.db);
-  await publishCatalog(definitions);
-  await definitions.publish(definition);
-  tokens = Object.fromEntries((await ensureDemoUsers(database.db, dir)).map((c) => [c.user, c.token]));
-  app = await buildApp({
-    db: database.db,
-    definitions,
-    client: temporal.client,
-    taskQueue,
-    materials: new FsMaterialStore(join(dir, 'materials')),
-    integrations,
-  });
-  url = await app.listen({ port: 0, host: '127.0.0.1' });
-  worker = await createCaseWorker({
-    connection: temporal.nativeConnection,
-    payloadKeys: TEST_PAYLOAD_KEYS,
-    namespace: temporal.namespace,
-    taskQueue,
-    db: database.db,
-    integrations,
-    publicUrl: url,
-  });
-  running = worker.run();
-  attach = await uploadMaterials(
-    url,
-    tokens.clerk!,
-    definition.materials.map((m) => m.id),
-  );
+  ({ simulator, url, tokens, attach } = rig);
 });
 
-afterAll(async () => {
-  await app?.close();
-  worker?.shutdown();
-  await running;
-  await simulator?.stop();
-  await database?.close();
-  await temporal?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
 const call = (method: string, path: string, token: string | undefined, body?: unknown, headers = {}) =>
   callApi(url, method, path, token, body, headers);
