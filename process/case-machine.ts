@@ -10,6 +10,7 @@ import { ACTIVE_STEP_STATUSES, isTerminal, stepById } from './definition.ts';
 import type {
   AssignAction,
   CaseEvent,
+  DistributiveOmit,
   SpecialStageKind,
   StepDeadlines,
   StepTiming,
@@ -572,6 +573,3 @@ export class CaseMachine {
     return this.steps[stepId]?.deadlines[clock];
   }
 }
-
-/** Omit over each member of a union (TypeScript's Omit collapses unions). */
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -112,12 +112,11 @@ export type CaseEvent = EventBase &
 
 export type DeliveryMethod = 'window' | 'post' | 'electronic';
 
+/** Omit over each member of a union (plain Omit would merge the members into one shape). */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** An event before it is numbered in its case's trail. */
-export type UnnumberedCaseEvent = CaseEvent extends infer E
-  ? E extends CaseEvent
-    ? Omit<E, 'seq'>
-    : never
-  : never;
+export type UnnumberedCaseEvent = DistributiveOmit<CaseEvent, 'seq'>;
 
 export type CaseEventType = CaseEvent['type'];
 
