@@ -1,24 +1,33 @@
-// `npm run bench`: company start-up cases through the real engine (HTTP API, auth, PGlite or
-// DATABASE_URL, the case worker) next to a bare-Temporal baseline of the same shape, measured in the same
-// run on the same Temporal dev server. The load comes from a separate driver process for both. Prints
-// one table.
+// `npm run bench`: cases through the real engine (HTTP API, auth, PGlite or DATABASE_URL, the case worker)
+// next to a bare-Temporal baseline of the same shape, measured in the same run on the same Temporal dev
+// server. The load comes from a separate driver process for every scenario. Prints the machine, then one
+// table; `--json FILE` writes the rows as JSON too.
 //
 //   BENCH_CASES (default 150)        cases per throughput scenario
 //   BENCH_CONCURRENCY (default 10)   cases in flight at once
-//   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenario
-//   BENCH_SCENARIOS (default bare,api,http; 'http' = Tax and the bank on the department simulator)
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+//   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenarios
+//   BENCH_SCENARIOS (default bare,api,http,mix,open): 'http' = Tax and the bank on the department
+//                                    simulator; 'mix' = the realistic mix (bench/mix.ts); 'open' = the api
+//                                    scenario again with BENCH_OPEN cases open and waiting on people
+//   BENCH_OPEN (default 2000)        cases opened for 'open' (the issue's figure is 50000)
+//   BENCH_OPEN_CONCURRENCY (default 32)  intakes in flight while opening them
+//   BENCH_CACHED_WORKFLOWS           the case worker's workflow cache (default: the worker's own default)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { Worker } from '@temporalio/worker';
+import { SingleBar } from 'cli-progress';
+import { sql } from 'drizzle-orm';
 import { buildApp } from '../api/app.ts';
 import { loadConfig } from '../config.ts';
+import { rowsOf } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { Integrations } from '../departments/integrations.ts';
-import { createCaseWorker } from '../services/case-worker.ts';
+import { loadCatalog } from '../processes/index.ts';
+import { CASE_WORKER_DEFAULTS, createCaseWorker } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
 import { formatPayloadKey, newPayloadKey } from '../services/payload-keys.ts';
@@ -27,17 +36,25 @@ import { startEmbeddedTemporal } from '../services/temporal.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
-import type { DriverTask } from './driver.ts';
-import { type Measured, printTable, row } from './stats.ts';
+import type { DriverTask, Scenario } from './driver.ts';
+import { childrenOf, cpuSecondsOf, describeMachine, parentOf, treeCpuSeconds } from './machine.ts';
+import { MIX, mixDefinition } from './mix.ts';
+import { type Costs, type Measured, printTable, type ResultRow, resultRow, tableCells } from './stats.ts';
 
-const CASES = Number(process.env.BENCH_CASES ?? 150);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
-const SERIAL_CASES = Number(process.env.BENCH_SERIAL_CASES ?? 30);
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api,http').split(',') as DriverTask['scenario'][];
-const LABELS = {
+const { values: args } = parseArgs({ options: { json: { type: 'string' } } });
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const CASES = env('BENCH_CASES', 150);
+const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
+const SERIAL_CASES = env('BENCH_SERIAL_CASES', 30);
+const OPEN = env('BENCH_OPEN', 2000);
+const OPEN_CONCURRENCY = env('BENCH_OPEN_CONCURRENCY', 32);
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api,http,mix,open').split(',') as Scenario[];
+const LABELS: Record<Scenario, string> = {
   bare: 'bare Temporal (baseline)',
   api: 'engine via API',
   http: 'engine, Tax+bank over HTTP',
+  mix: 'realistic mix via API',
+  open: `engine via API, ${OPEN} cases open`,
 };
 
 const dataDir = mkdtempSync(join(tmpdir(), 'yjs-bench-'));
@@ -49,16 +66,36 @@ const temporal = await startEmbeddedTemporal({ payloadKeys });
 const database = await openConfiguredDatabase(config);
 const definitions = new DefinitionStore(database.db);
 await publishCatalog(definitions);
+for (const definition of loadCatalog(MIX.map(mixDefinition))) await definitions.publish(definition);
 const tokens = Object.fromEntries(
   (await ensureDemoUsers(database.db, dataDir)).map((c) => [c.user, c.token]),
 );
 
+// Whose CPU is whose: this process runs the engine (API, worker, PGlite) and the bare worker; the Temporal
+// dev server is a child process; a Postgres server is the parent of our connection's backend.
+const serverPids = () => childrenOf(process.pid).filter((pid) => pid !== driverPid);
+let driverPid: number | undefined;
+const postgresPid =
+  database.kind === 'postgres'
+    ? parentOf(
+        rowsOf<{ pid: number }>(await database.db.execute(sql`select pg_backend_pid() as pid`))[0]!.pid,
+      )
+    : undefined;
+const databaseVersion = rowsOf<{ v: string }>(
+  await database.db.execute(sql`select current_setting('server_version') as v`),
+)[0]!.v;
+const databaseName = `${database.kind === 'postgres' ? 'PostgreSQL server' : 'PGlite'} ${databaseVersion}`;
+
+const cachedWorkflows = process.env.BENCH_CACHED_WORKFLOWS
+  ? Number(process.env.BENCH_CACHED_WORKFLOWS)
+  : undefined;
 const caseWorker = await createCaseWorker({
   connection: temporal.nativeConnection,
   namespace: temporal.namespace,
   taskQueue: 'bench-cases',
   db: database.db,
   payloadKeys,
+  ...(cachedWorkflows !== undefined ? { maxCachedWorkflows: cachedWorkflows } : {}),
 });
 const bareWorker = await Worker.create({
   connection: temporal.nativeConnection,
@@ -112,11 +149,14 @@ const httpWorker = await createCaseWorker({
 });
 const workersDone = Promise.all([caseWorker.run(), bareWorker.run(), httpWorker.run()]);
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/** Runs one scenario in a driver process, with a progress line, measuring what the processes used. */
 async function drive(
-  scenario: DriverTask['scenario'],
+  scenario: Scenario,
   cases: number,
   concurrency: number,
-): Promise<Measured> {
+): Promise<{ measured: Measured; costs: Costs }> {
   const task: DriverTask = {
     scenario,
     label: LABELS[scenario],
@@ -128,32 +168,116 @@ async function drive(
     bareTaskQueue: 'bench-bare',
     payloadKeys: payloadKeys.map(formatPayloadKey),
   };
-  const { stdout } = await promisify(execFile)(
+  const label = scenario === 'open' ? `opening ${cases} cases` : `${task.label}, ${concurrency} at a time`;
+  const bar = new SingleBar({
+    format: `${label.padEnd(48)} {bar} {value}/{total} cases | {rate} steps/s`,
+    hideCursor: true,
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
+  });
+  const engine0 = cpuSecondsOf(process.pid);
+  const server0 = serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0);
+  const database0 = postgresPid ? treeCpuSeconds(postgresPid) : undefined;
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 200);
+  const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./driver.ts', import.meta.url))],
-    { env: { ...process.env, BENCH_DRIVER: JSON.stringify(task) }, maxBuffer: 64 * 1024 * 1024 },
+    { env: { ...process.env, BENCH_DRIVER: JSON.stringify(task) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  return JSON.parse(stdout) as Measured;
+  driverPid = child.pid;
+  let stdout = '';
+  let stderr = '';
+  let started: number | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+    const lines = stderr.split('\n');
+    stderr = lines.pop()!;
+    for (const line of lines) {
+      const match = /^progress (\d+) (\d+)$/.exec(line);
+      if (!match) {
+        process.stderr.write(`${line}\n`);
+        continue;
+      }
+      started ??= performance.now();
+      const elapsed = (performance.now() - started) / 1000;
+      bar.update(Number(match[1]), { rate: elapsed > 0 ? (Number(match[2]) / elapsed).toFixed(1) : '-' });
+    }
+  });
+  bar.start(cases, 0, { rate: '-' });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  bar.stop();
+  driverPid = undefined;
+  if (code !== 0) throw new Error(`The ${scenario} driver failed (exit ${code}): ${stderr}`);
+  const costs: Costs = {
+    engineCpuSeconds: cpuSecondsOf(process.pid) - engine0,
+    serverCpuSeconds: serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0) - server0,
+    ...(postgresPid ? { databaseCpuSeconds: treeCpuSeconds(postgresPid) - database0! } : {}),
+    rssMb: mb(process.memoryUsage.rss()),
+    peakRssMb: mb(peak),
+  };
+  return { measured: JSON.parse(stdout) as Measured, costs };
 }
 
 try {
-  const rows: Record<string, string>[] = [];
-  for (const [cases, concurrency] of [
-    [CASES, CONCURRENCY],
-    [SERIAL_CASES, 1],
-  ] as const) {
-    let baseline: number | undefined;
-    for (const scenario of SCENARIOS) {
-      const m = await drive(scenario, cases, concurrency);
-      if (scenario === 'bare') baseline = m.steps / m.seconds;
-      rows.push(row(m, baseline));
-    }
-  }
-  const steps = rows[0] ? Number(rows[0].steps) / Number(rows[0].cases) : 0;
+  console.log(`\n${describeMachine(databaseName)}`);
   console.log(
-    `\nCompany start-up (${steps} department steps per case), ${database.kind}, Node ${process.version}\n`,
+    `Workflow cache: ${cachedWorkflows ?? CASE_WORKER_DEFAULTS.maxCachedWorkflows ?? 'SDK default'}; ` +
+      `scenarios ${SCENARIOS.join(', ')}\n`,
   );
-  printTable(rows);
+  const results: ResultRow[] = [];
+  const run = async (scenario: Scenario, cases: number, concurrency: number, baseline?: number) => {
+    const { measured, costs } = await drive(scenario, cases, concurrency);
+    const r = resultRow(measured, costs, databaseName, baseline);
+    results.push(r);
+    return r;
+  };
+  const throughput = SCENARIOS.filter((s) => s !== 'open');
+  let baseline: number | undefined;
+  let apiRate: number | undefined;
+  for (const scenario of throughput) {
+    const r = await run(scenario, CASES, CONCURRENCY, baseline);
+    if (scenario === 'bare') baseline = r.stepsPerSecond;
+    if (scenario === 'api') apiRate = r.stepsPerSecond;
+  }
+  let serialBaseline: number | undefined;
+  for (const scenario of throughput.filter((s) => s !== 'mix')) {
+    const r = await run(scenario, SERIAL_CASES, 1, serialBaseline);
+    if (scenario === 'bare') serialBaseline = r.stepsPerSecond;
+  }
+  if (SCENARIOS.includes('open')) {
+    const opened = await run('open', OPEN, OPEN_CONCURRENCY);
+    opened.scenario = `opening ${OPEN} cases (intakes)`;
+    opened.openCases = OPEN;
+    const r = await run('api', CASES, CONCURRENCY, baseline);
+    r.scenario = LABELS.open;
+    r.openCases = OPEN;
+    if (apiRate) r.vsNoneOpen = Number((r.stepsPerSecond / apiRate).toFixed(2));
+  }
+  console.log(`\n${describeMachine(databaseName)}\n`);
+  printTable(results.map(tableCells));
+  const open = results.find((r) => r.vsNoneOpen !== undefined);
+  if (open)
+    console.log(
+      `\nWith ${OPEN} cases open: engine process RSS ${open.rssMb} MB (peak ${open.peakRssMb} MB), ` +
+        `10-at-a-time throughput ${open.vsNoneOpen}x the run with none open.`,
+    );
+  console.log(
+    '\nCPU ms/step: CPU-seconds per department step of the engine process (API, worker, workflow thread,' +
+      ' PGlite; for the baseline, the bare worker in the same process) / the Temporal dev server' +
+      (postgresPid ? ' / the Postgres server' : '') +
+      '.',
+  );
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`Wrote ${args.json}`);
+  }
 } finally {
   await app.close();
   await httpApp.close();

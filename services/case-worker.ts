@@ -20,7 +20,12 @@ export interface CaseWorkerOptions {
   integrations?: Integrations;
   /** Where department systems send their callbacks. */
   publicUrl?: string;
+  /** Workflows kept in memory between their tasks (the rest replay from history when they next move). */
+  maxCachedWorkflows?: number;
 }
+
+/** Worker options the engine sets (others are the SDK's defaults). */
+export const CASE_WORKER_DEFAULTS: { maxCachedWorkflows?: number } = {};
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
@@ -48,6 +53,8 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     workflowBundle: await caseWorkflowBundle(),
     dataConverter: dataConverterFor(options.payloadKeys),
+    ...CASE_WORKER_DEFAULTS,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     interceptors: { activity: [() => ({ inbound: new ValueFreeFailures() })] },
     activities: createActivities({
       db: options.db,
