@@ -9,13 +9,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
 import type { Db } from './client.ts';
-import {
-  type CaseChange,
-  changesOf,
-  STEP_COLUMNS,
-  type StepChange,
-  type StepColumn,
-} from './read-model-changes.ts';
+import { changesOf, STEP_COLUMNS, type StepChange, type StepColumn } from './read-model-changes.ts';
 import { caseEvents } from './schema.ts';
 
 export interface ProjectCaseArgs {
@@ -69,64 +63,105 @@ function stepAssignments(steps: StepChange[]) {
   );
 }
 
-/** Unified delivery: the record is made with the case's closing batch only. */
-function deliveryCte(caseId: string, kase: CaseChange) {
-  if (!kase.delivery) return sql``;
-  return sql`, dl as (
-        insert into deliveries (case_id, outcome, results, ready_at)
-        select ${caseId}::uuid, ${kase.delivery.outcome}, ${JSON.stringify(kase.delivery.results)}::jsonb, ${kase.closedAt}::timestamptz
-        where exists (select 1 from ev)
-        on conflict (case_id) do nothing
-        returning 1
-      )`;
-}
-
-export async function projectEvents(
-  db: Db,
-  { caseId, previousHash, events }: ProjectCaseArgs,
-): Promise<string> {
-  let hash = previousHash;
-  const rows = events.map((e) => {
-    const row = auditRow(caseId, e);
-    hash = chainHash(hash, row);
-    return {
-      seq: row.seq,
-      type: row.type,
-      step_id: row.stepId,
-      actor: row.actor,
-      at: row.at,
-      opinion: row.opinion,
-      details: row.details,
-      hash,
-    };
-  });
-  const { steps, kase } = changesOf(events);
+/**
+ * Writes the batches of several cases in one SQL statement (the projection's group commit). Per case, as
+ * for one batch alone: the events are inserted, and only if some were new are its step rows, its case row
+ * and (with its closing batch) its delivery record updated, so a retried batch changes nothing. At most
+ * one batch per case (the writer keeps a case's batches in separate statements, in order). Answers each
+ * batch's last hash, in the order given.
+ */
+export async function projectEventsBatch(db: Db, batches: ProjectCaseArgs[]): Promise<string[]> {
+  const hashes: string[] = [];
+  const events: Record<string, unknown>[] = [];
+  const steps: (StepChange & { case_id: string })[] = [];
+  const cases: Record<string, unknown>[] = [];
+  const deliveries: Record<string, unknown>[] = [];
+  for (const { caseId, previousHash, events: batch } of batches) {
+    let hash = previousHash;
+    for (const e of batch) {
+      const row = auditRow(caseId, e);
+      hash = chainHash(hash, row);
+      events.push({
+        case_id: caseId,
+        seq: row.seq,
+        type: row.type,
+        step_id: row.stepId,
+        actor: row.actor,
+        at: row.at,
+        opinion: row.opinion,
+        details: row.details,
+        hash,
+      });
+    }
+    hashes.push(hash);
+    const change = changesOf(batch);
+    for (const step of change.steps) steps.push({ ...step, case_id: caseId });
+    const { kase } = change;
+    cases.push({
+      id: caseId,
+      data: kase.data,
+      status: kase.status,
+      closed_at: kase.closedAt,
+      deadline: kase.deadline,
+      updated_at: kase.updatedAt,
+    });
+    if (kase.delivery)
+      deliveries.push({
+        case_id: caseId,
+        outcome: kase.delivery.outcome,
+        results: kase.delivery.results,
+        ready_at: kase.closedAt,
+      });
+  }
   await db.execute(sql`
       with ev as (
         insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash)
-        select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as e(seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text)
+        select e.case_id, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash
+        from jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+          as e(case_id uuid, seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text)
         on conflict (case_id, seq) do nothing
-        returning seq
+        returning case_id
+      ), fresh as (
+        select distinct case_id from ev
       )${
         steps.length > 0
           ? sql`, st as (
         update case_steps s set
           ${stepAssignments(steps)}
         from jsonb_array_elements(${JSON.stringify(steps)}::jsonb) as x(j)
-        where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id' and exists (select 1 from ev)
+        where s.case_id = (x.j->>'case_id')::uuid and s.step_id = x.j->>'step_id'
+          and s.case_id in (select case_id from fresh)
         returning 1
       )`
           : sql``
-      }${deliveryCte(caseId, kase)}
-      update cases set
-        data = data || ${JSON.stringify(kase.data)}::jsonb,
-        status = coalesce(${kase.status}::text, status),
-        closed_at = coalesce(${kase.closedAt}::timestamptz, closed_at),
-        promised_deadline = coalesce(${kase.deadline}::timestamptz, promised_deadline),
-        updated_at = ${kase.updatedAt}::timestamptz
-      where id = ${caseId}::uuid and exists (select 1 from ev)
+      }${
+        deliveries.length > 0
+          ? sql`, dl as (
+        insert into deliveries (case_id, outcome, results, ready_at)
+        select d.case_id, d.outcome, d.results, d.ready_at
+        from jsonb_to_recordset(${JSON.stringify(deliveries)}::jsonb)
+          as d(case_id uuid, outcome text, results jsonb, ready_at timestamptz)
+        where d.case_id in (select case_id from fresh)
+        on conflict (case_id) do nothing
+        returning 1
+      )`
+          : sql``
+      }
+      update cases c set
+        data = c.data || k.data,
+        status = coalesce(k.status, c.status),
+        closed_at = coalesce(k.closed_at, c.closed_at),
+        promised_deadline = coalesce(k.deadline, c.promised_deadline),
+        updated_at = k.updated_at
+      from jsonb_to_recordset(${JSON.stringify(cases)}::jsonb)
+        as k(id uuid, data jsonb, status text, closed_at timestamptz, deadline timestamptz, updated_at timestamptz)
+      where c.id = k.id and c.id in (select case_id from fresh)
     `);
-  return hash;
+  return hashes;
+}
+
+/** One case's batch (see projectEventsBatch). */
+export async function projectEvents(db: Db, args: ProjectCaseArgs): Promise<string> {
+  const [hash] = await projectEventsBatch(db, [args]);
+  return hash!;
 }
