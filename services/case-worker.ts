@@ -1,13 +1,15 @@
 // Builds the Temporal worker that runs caseWorkflow and its activities. The workflow bundle is built once
 // per process (webpack takes seconds) and shared by every worker created afterwards.
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
 import type { Notifier } from '../activities/notifier.ts';
 import type { Db } from '../db/client.ts';
 import type { Integrations } from '../departments/integrations.ts';
-import { dataConverterFor, FAILURE_CONVERTER_PATH, type PayloadKey } from './payload-codec.ts';
+import { dataConverterFor, type PayloadKey } from './payload-codec.ts';
 import { ValueFreeFailures } from './worker-log-safety.ts';
 
 export interface CaseWorkerOptions {
@@ -28,24 +30,23 @@ export interface CaseWorkerOptions {
 }
 
 /** Worker options the engine sets (others are the SDK's defaults). */
-export const CASE_WORKER_DEFAULTS: { maxCachedWorkflows?: number } = {};
+export const CASE_WORKER_DEFAULTS: { maxCachedWorkflows?: number } = {
+  // The SDK sizes its cache by the heap limit (about 2,300 workflows for a 4 GB heap), and a cached case
+  // holds about 200 KB: 50,000 open cases would fill it and the worker's resident set would pass 800 MB.
+  // Cases waiting on people are idle for hours; one evicted replays from its history when it next moves.
+  maxCachedWorkflows: 250,
+};
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
+const BUNDLER = fileURLToPath(new URL('./workflow-bundler.ts', import.meta.url));
+
+/** The workflow bundle, built once per process, in a child process (webpack's memory stays there). */
 export function caseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    // Failures raised in workflow code get their messages encrypted like those of activities.
-    failureConverterPath: FAILURE_CONVERTER_PATH,
-    logger: {
-      trace() {},
-      debug() {},
-      info() {},
-      warn: console.warn,
-      error: console.error,
-      log() {},
-    } as never,
-  });
+  bundle ??= promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), BUNDLER], {
+    maxBuffer: 256 * 2 ** 20,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  }).then(({ stdout }) => ({ code: stdout }));
   return bundle;
 }
 
