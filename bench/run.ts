@@ -294,13 +294,19 @@ try {
   let apiRate: number | undefined;
   for (const scenario of throughput) {
     const r = await run(scenario, CASES, CONCURRENCY, baseline);
-    if (scenario === 'bare') baseline = r.stepsPerSecond;
+    if (scenario === 'bare') {
+      baseline = r.stepsPerSecond;
+      r.ratio = 1;
+    }
     if (scenario === 'api') apiRate = r.stepsPerSecond;
   }
   let serialBaseline: number | undefined;
   for (const scenario of throughput.filter((s) => s !== 'mix')) {
     const r = await run(scenario, SERIAL_CASES, 1, serialBaseline);
-    if (scenario === 'bare') serialBaseline = r.stepsPerSecond;
+    if (scenario === 'bare') {
+      serialBaseline = r.stepsPerSecond;
+      r.ratio = 1;
+    }
   }
   if (SCENARIOS.includes('open')) {
     // Throughput with none open, on the same worker (the separate one on Postgres), then with OPEN open.
