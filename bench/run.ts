@@ -139,6 +139,7 @@ const httpApp = await buildApp({
   taskQueue: 'bench-http',
   materials: new FsMaterialStore(join(dataDir, 'materials')),
   integrations,
+  ...(process.env.BENCH_LOG ? { logger: { level: 'error' } } : {}),
 });
 const httpUrl = await httpApp.listen({ port: 0, host: '127.0.0.1' });
 const httpWorker = await createCaseWorker({
