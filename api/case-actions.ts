@@ -90,6 +90,14 @@ export class CaseActions {
     if (cached) return cached;
     const row = await findCase(this.db, caseId);
     if (!row) throw notFound('case', `There is no case ${caseId}.`);
+    return { ...(await this.remember(row)), status: row.status };
+  }
+
+  /**
+   * Keeps a case's facts (intake calls this for the case it just stored, so the departments' first
+   * decisions need no read).
+   */
+  async remember(row: Omit<CaseFacts, 'definition' | 'status'>): Promise<Omit<CaseFacts, 'status'>> {
     const definition = (await this.definitions.get(row.processId, row.processVersion))!;
     const facts = {
       id: row.id,
@@ -99,8 +107,8 @@ export class CaseActions {
       definition,
     };
     if (this.facts.size >= FACTS_CACHE_SIZE) this.facts.delete(this.facts.keys().next().value!);
-    this.facts.set(caseId, facts);
-    return { ...facts, status: row.status };
+    this.facts.set(row.id, facts);
+    return facts;
   }
 
   /** The step, which must belong to the actor's department: the one own-step check. */

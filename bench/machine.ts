@@ -29,6 +29,16 @@ export function parentOf(pid: number): number | undefined {
   return f ? Number(f[1]) : undefined;
 }
 
+/** Resident set of a process, in bytes (0 when unreadable). */
+export function rssOf(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Live processes whose parent is `pid`. */
 export function childrenOf(pid: number): number[] {
   let entries: string[];

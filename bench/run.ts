@@ -11,7 +11,7 @@
 //                                    scenario again with BENCH_OPEN cases open and waiting on people
 //   BENCH_OPEN (default 2000)        cases opened for 'open' (the issue's figure is 50000)
 //   BENCH_OPEN_CONCURRENCY (default 32)  intakes in flight while opening them
-//   BENCH_CACHED_WORKFLOWS           the case worker's workflow cache (default: the worker's own default)
+//   BENCH_CACHED_WORKFLOWS           the in-process case workers' workflow cache (default: the engine's)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ import { startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
 import type { DriverTask, Scenario } from './driver.ts';
-import { childrenOf, cpuSecondsOf, describeMachine, parentOf, treeCpuSeconds } from './machine.ts';
+import { childrenOf, cpuSecondsOf, describeMachine, parentOf, rssOf, treeCpuSeconds } from './machine.ts';
 import { MIX, mixDefinition } from './mix.ts';
 import { type Costs, type Measured, printTable, type ResultRow, resultRow, tableCells } from './stats.ts';
 
@@ -73,7 +73,10 @@ const tokens = Object.fromEntries(
 
 // Whose CPU is whose: this process runs the engine (API, worker, PGlite) and the bare worker; the Temporal
 // dev server is a child process; a Postgres server is the parent of our connection's backend.
-const serverPids = () => childrenOf(process.pid).filter((pid) => pid !== driverPid);
+const serverPids = () =>
+  childrenOf(process.pid).filter((pid) => pid !== driverPid && pid !== openWorker?.pid);
+/** The engine: this process, and the separate worker process of the 'open' scenario when there is one. */
+const engineCpu = () => cpuSecondsOf(process.pid) + (openWorker?.pid ? treeCpuSeconds(openWorker.pid) : 0);
 let driverPid: number | undefined;
 const postgresPid =
   database.kind === 'postgres'
@@ -136,6 +139,7 @@ const httpApp = await buildApp({
   taskQueue: 'bench-http',
   materials: new FsMaterialStore(join(dataDir, 'materials')),
   integrations,
+  ...(process.env.BENCH_LOG ? { logger: { level: 'error' } } : {}),
 });
 const httpUrl = await httpApp.listen({ port: 0, host: '127.0.0.1' });
 const httpWorker = await createCaseWorker({
@@ -149,6 +153,43 @@ const httpWorker = await createCaseWorker({
 });
 const workersDone = Promise.all([caseWorker.run(), bareWorker.run(), httpWorker.run()]);
 
+// The 'open' scenario on a Postgres server runs the case worker as production does, in a process of its
+// own (worker.ts, the worker's defaults), so its resident set is the worker's alone; on PGlite the worker
+// must share the database's process, and the figure is that process's.
+const openWorker =
+  SCENARIOS.includes('open') && database.kind === 'postgres'
+    ? spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../worker.ts', import.meta.url))], {
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: temporal.address,
+          TEMPORAL_NAMESPACE: temporal.namespace,
+          TASK_QUEUE: 'bench-open',
+          PAYLOAD_KEYS: payloadKeys.map(formatPayloadKey).join(','),
+          DATA_DIR: dataDir,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
+    : undefined;
+if (openWorker)
+  await new Promise<void>((resolve, reject) => {
+    openWorker.stdout!.on('data', (chunk: Buffer) => {
+      if (String(chunk).includes('Case worker on task queue')) resolve();
+    });
+    openWorker.on('exit', (code) => reject(new Error(`worker.ts exited (${code})`)));
+  });
+const openApp = openWorker
+  ? await buildApp({
+      db: database.db,
+      definitions,
+      client: temporal.client,
+      taskQueue: 'bench-open',
+      materials: new FsMaterialStore(join(dataDir, 'materials')),
+    })
+  : undefined;
+const openUrl = openApp ? await openApp.listen({ port: 0, host: '127.0.0.1' }) : url;
+/** Resident set of the process that runs the case worker of the 'open' scenario. */
+const workerRss = () => (openWorker?.pid ? rssOf(openWorker.pid) : process.memoryUsage.rss());
+
 const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 
 /** Runs one scenario in a driver process, with a progress line, measuring what the processes used. */
@@ -156,13 +197,14 @@ async function drive(
   scenario: Scenario,
   cases: number,
   concurrency: number,
+  onOpenSetup = false,
 ): Promise<{ measured: Measured; costs: Costs }> {
   const task: DriverTask = {
     scenario,
     label: LABELS[scenario],
     cases,
     concurrency,
-    url: scenario === 'http' ? httpUrl : url,
+    url: scenario === 'http' ? httpUrl : onOpenSetup ? openUrl : url,
     tokens,
     temporalAddress: temporal.address,
     bareTaskQueue: 'bench-bare',
@@ -175,12 +217,14 @@ async function drive(
     noTTYOutput: true,
     notTTYSchedule: 10_000,
   });
-  const engine0 = cpuSecondsOf(process.pid);
+  const mark0 = process.hrtime.bigint() / 1000n;
+  const engine0 = engineCpu();
   const server0 = serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0);
   const database0 = postgresPid ? treeCpuSeconds(postgresPid) : undefined;
-  let peak = process.memoryUsage.rss();
+  const rss = onOpenSetup ? workerRss : () => process.memoryUsage.rss();
+  let peak = rss();
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
+    peak = Math.max(peak, rss());
   }, 200);
   const child = spawn(
     process.execPath,
@@ -214,13 +258,15 @@ async function drive(
   clearInterval(sampler);
   bar.stop();
   driverPid = undefined;
+  // For --cpu-prof runs: the scenario's window on the profiles' clock (microseconds, CLOCK_MONOTONIC).
+  if (process.env.BENCH_MARKS) console.log(`mark ${scenario} ${mark0} ${process.hrtime.bigint() / 1000n}`);
   if (code !== 0) throw new Error(`The ${scenario} driver failed (exit ${code}): ${stderr}`);
   const costs: Costs = {
-    engineCpuSeconds: cpuSecondsOf(process.pid) - engine0,
+    engineCpuSeconds: engineCpu() - engine0,
     serverCpuSeconds: serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0) - server0,
     ...(postgresPid ? { databaseCpuSeconds: treeCpuSeconds(postgresPid) - database0! } : {}),
-    rssMb: mb(process.memoryUsage.rss()),
-    peakRssMb: mb(peak),
+    rssMb: mb(rss()),
+    peakRssMb: mb(Math.max(peak, rss())),
   };
   return { measured: JSON.parse(stdout) as Measured, costs };
 }
@@ -232,8 +278,14 @@ try {
       `scenarios ${SCENARIOS.join(', ')}\n`,
   );
   const results: ResultRow[] = [];
-  const run = async (scenario: Scenario, cases: number, concurrency: number, baseline?: number) => {
-    const { measured, costs } = await drive(scenario, cases, concurrency);
+  const run = async (
+    scenario: Scenario,
+    cases: number,
+    concurrency: number,
+    baseline?: number,
+    onOpenSetup = false,
+  ) => {
+    const { measured, costs } = await drive(scenario, cases, concurrency, onOpenSetup);
     const r = resultRow(measured, costs, databaseName, baseline);
     results.push(r);
     return r;
@@ -243,42 +295,64 @@ try {
   let apiRate: number | undefined;
   for (const scenario of throughput) {
     const r = await run(scenario, CASES, CONCURRENCY, baseline);
-    if (scenario === 'bare') baseline = r.stepsPerSecond;
+    if (scenario === 'bare') {
+      baseline = r.stepsPerSecond;
+      r.ratio = 1;
+    }
     if (scenario === 'api') apiRate = r.stepsPerSecond;
   }
   let serialBaseline: number | undefined;
   for (const scenario of throughput.filter((s) => s !== 'mix')) {
     const r = await run(scenario, SERIAL_CASES, 1, serialBaseline);
-    if (scenario === 'bare') serialBaseline = r.stepsPerSecond;
+    if (scenario === 'bare') {
+      serialBaseline = r.stepsPerSecond;
+      r.ratio = 1;
+    }
   }
   if (SCENARIOS.includes('open')) {
-    const opened = await run('open', OPEN, OPEN_CONCURRENCY);
+    // Throughput with none open, on the same worker (the separate one on Postgres), then with OPEN open.
+    let noneOpen = apiRate;
+    if (openWorker || noneOpen === undefined) {
+      const r = await run('api', CASES, CONCURRENCY, baseline, true);
+      r.scenario = `${LABELS.api}, none open${openWorker ? ' (worker.ts process)' : ''}`;
+      r.openCases = 0;
+      noneOpen = r.stepsPerSecond;
+    }
+    const opened = await run('open', OPEN, OPEN_CONCURRENCY, undefined, true);
     opened.scenario = `opening ${OPEN} cases (intakes)`;
     opened.openCases = OPEN;
-    const r = await run('api', CASES, CONCURRENCY, baseline);
-    r.scenario = LABELS.open;
+    const r = await run('api', CASES, CONCURRENCY, baseline, true);
+    r.scenario = `${LABELS.open}${openWorker ? ' (worker.ts process)' : ''}`;
     r.openCases = OPEN;
-    if (apiRate) r.vsNoneOpen = Number((r.stepsPerSecond / apiRate).toFixed(2));
+    r.vsNoneOpen = Number((r.stepsPerSecond / noneOpen).toFixed(2));
   }
   console.log(`\n${describeMachine(databaseName)}\n`);
   printTable(results.map(tableCells));
   const open = results.find((r) => r.vsNoneOpen !== undefined);
   if (open)
     console.log(
-      `\nWith ${OPEN} cases open: engine process RSS ${open.rssMb} MB (peak ${open.peakRssMb} MB), ` +
-        `10-at-a-time throughput ${open.vsNoneOpen}x the run with none open.`,
+      `\nWith ${OPEN} cases open: ${openWorker ? "the worker process's" : 'the engine process (worker, API, PGlite)'} ` +
+        `RSS ${open.rssMb} MB (peak ${open.peakRssMb} MB), ${CONCURRENCY}-at-a-time throughput ` +
+        `${open.vsNoneOpen}x the run with none open.`,
     );
   console.log(
     '\nCPU ms/step: CPU-seconds per department step of the engine process (API, worker, workflow thread,' +
       ' PGlite; for the baseline, the bare worker in the same process) / the Temporal dev server' +
       (postgresPid ? ' / the Postgres server' : '') +
-      '.',
+      ' / the load-generating driver.',
   );
   if (args.json) {
     writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`Wrote ${args.json}`);
   }
 } finally {
+  await openApp?.close();
+  if (openWorker && openWorker.exitCode === null) {
+    openWorker.removeAllListeners('exit');
+    const exited = new Promise((resolve) => openWorker.on('exit', resolve));
+    openWorker.kill('SIGTERM');
+    await exited;
+  }
   await app.close();
   await httpApp.close();
   caseWorker.shutdown();

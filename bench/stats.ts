@@ -50,6 +50,8 @@ export interface ResultRow {
   engineCpuMsPerStep: number;
   serverCpuMsPerStep: number;
   databaseCpuMsPerStep?: number;
+  /** The load generator's (HTTP or Temporal client), for the record: not part of the engine. */
+  driverCpuMsPerStep: number;
   rssMb: number;
   peakRssMb: number;
   /** Open-cases scenario: cases open and waiting while it ran, and its throughput over the run with none. */
@@ -87,6 +89,7 @@ export function resultRow(
     ...(costs.databaseCpuSeconds !== undefined
       ? { databaseCpuMsPerStep: perStep(costs.databaseCpuSeconds) }
       : {}),
+    driverCpuMsPerStep: perStep(m.driverCpuSeconds),
     rssMb: costs.rssMb,
     peakRssMb: costs.peakRssMb,
   };
@@ -94,7 +97,7 @@ export function resultRow(
 
 /** The printed table's cells for a row. */
 export function tableCells(r: ResultRow): Record<string, string> {
-  const cpu = [r.engineCpuMsPerStep, r.serverCpuMsPerStep, r.databaseCpuMsPerStep]
+  const cpu = [r.engineCpuMsPerStep, r.serverCpuMsPerStep, r.databaseCpuMsPerStep, r.driverCpuMsPerStep]
     .filter((x) => x !== undefined)
     .map((x) => x.toFixed(1))
     .join(' / ');
@@ -108,7 +111,7 @@ export function tableCells(r: ResultRow): Record<string, string> {
     'vs baseline': r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
     'p50 ms': Number.isNaN(r.p50Ms) ? '-' : r.p50Ms.toFixed(1),
     'p99 ms': Number.isNaN(r.p99Ms) ? '-' : r.p99Ms.toFixed(1),
-    'CPU ms/step engine / server': cpu,
+    'CPU ms/step engine / server / driver': cpu,
     'RSS MB': `${r.rssMb} (peak ${r.peakRssMb})`,
   };
 }

@@ -36,6 +36,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
         request.body,
         request.headers['idempotency-key'],
       );
+      await deps.actions.remember(row);
       reply.header('location', `/api/cases/${row.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
       // The tracking code exists in clear only in this answer (for the receipt); a replay cannot show it again.
