@@ -31,11 +31,24 @@ export function chainHash(previousHash: string, row: AuditRow): string {
 export interface ChainVerdict {
   intact: boolean;
   events: number;
-  /** The first event whose hash does not match its content and predecessor, or whose seq breaks the run. */
+  /**
+   * The first event whose hash does not match its content and predecessor, or whose seq breaks the run;
+   * or, against the anchor, the first event of the first batch whose head differs from the workflow's.
+   */
   brokenAt?: number;
+  /**
+   * Whether the trail was checked against the chain heads the case's workflow holds in its history
+   * ('anchored'), or only against itself ('unanchored': the workflow could not be asked).
+   */
+  anchor: 'anchored' | 'unanchored';
 }
 
-export async function verifyChain(db: Db, caseId: string): Promise<ChainVerdict> {
+/**
+ * Checks the trail's hash chain, and, given the heads the case's workflow recorded after each batch
+ * ([last seq, hash]), that the trail holds each: a removed last event, or an event changed with every
+ * later hash recomputed, is found only this way.
+ */
+export async function verifyChain(db: Db, caseId: string, heads?: [number, string][]): Promise<ChainVerdict> {
   const rows = await db
     .select()
     .from(caseEvents)
@@ -54,8 +67,16 @@ export async function verifyChain(db: Db, caseId: string): Promise<ChainVerdict>
       details: r.details,
     };
     if (r.seq !== i + 1 || chainHash(previous, row) !== r.hash)
-      return { intact: false, events: rows.length, brokenAt: r.seq };
+      return { intact: false, events: rows.length, brokenAt: r.seq, ...anchorOf(heads) };
     previous = r.hash;
   }
-  return { intact: true, events: rows.length };
+  let batchStart = 1;
+  for (const [seq, hash] of heads ?? []) {
+    if (rows[seq - 1]?.hash !== hash)
+      return { intact: false, events: rows.length, brokenAt: batchStart, anchor: 'anchored' };
+    batchStart = seq + 1;
+  }
+  return { intact: true, events: rows.length, ...anchorOf(heads) };
 }
+
+const anchorOf = (heads?: unknown[]) => ({ anchor: heads ? ('anchored' as const) : ('unanchored' as const) });

@@ -5,6 +5,10 @@
 //
 // The chain continues from `previousHash`, which the workflow keeps from the previous batch's result
 // (recorded in its history), so no read is needed to extend it.
+//
+// A batch whose sequence numbers are taken already is either the same batch again (a retried local
+// activity: nothing to do) or the replacement of a dead workflow task's events (the worker died after
+// writing them, before the server recorded the task): db/superseded-events.ts settles which.
 import { desc, eq, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
@@ -18,12 +22,19 @@ import {
 } from './read-model-changes.ts';
 import { caseEvents } from './schema.ts';
 import { type SlaChanges, slaChangesOf } from './sla-changes.ts';
+import { settleTakenSequence } from './superseded-events.ts';
 
 export interface ProjectCaseArgs {
   caseId: string;
   /** Hash of the case's last event before this batch ('' for the first batch). */
   previousHash: string;
   events: CaseEvent[];
+  /**
+   * The workflow's history length when the batch was made (the fence, stored with each row): a retried
+   * workflow task runs at a longer history than the task that died. Absent in batches of workflows
+   * recorded before it (their retried tasks then cannot replace a dead task's rows).
+   */
+  fence?: number;
 }
 
 /** What the projection tells a caller about a batch it wrote: the case's process and steps' departments. */
@@ -32,7 +43,7 @@ export interface WrittenBatch {
   departments: Record<string, string>;
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /**
  * Appends one event after the case's last (for events the workflow no longer records: it has ended).
@@ -57,7 +68,7 @@ export async function appendEvent(tx: Tx, caseId: string, event: UnnumberedCaseE
  * batch, so the database does no work for the others). A column set by every row is assigned directly;
  * one set by some rows keeps the others' value.
  */
-function stepAssignments(steps: StepChange[]) {
+export function stepAssignments(steps: StepChange[]) {
   const columns = (Object.keys(STEP_COLUMNS) as StepColumn[]).filter((c) => steps.some((s) => c in s));
   const assignments = columns.map((column) => {
     const type = STEP_COLUMNS[column];
@@ -130,8 +141,10 @@ function deliveryCte(caseId: string, kase: CaseChange) {
  * those with a step that applies; process and promise come from the case row, as they stood before the
  * statement (a promise this batch records comes with the batch).
  */
-function slaCtes(caseId: string, sla: SlaChanges) {
+export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
   if (sla.cases.length === 0 && sla.steps.length === 0) return sql``;
+  // -1 takes a dead workflow task's share back out (db/superseded-events.ts).
+  const k = sql.raw(sign === 1 ? '' : '-');
   const meta = sql`, meta as (
         select process_id, promised_deadline from cases where id = ${caseId}::uuid and exists (select 1 from ev)
       )`;
@@ -141,10 +154,10 @@ function slaCtes(caseId: string, sla: SlaChanges) {
       : sql`, sc as (
         insert into sla_case_daily as t (day, process_id, department, opened, completed, partially_completed,
                                          denied, withdrawn, terminated, promised, promise_kept)
-        select x.day, m.process_id, d.department, x.opened, x.completed, x.partially_completed, x.denied,
-               x.withdrawn, x.terminated,
-               case when x.closed = 1 and coalesce(x.deadline, m.promised_deadline) is not null then 1 else 0 end,
-               case when x.closed = 1 and x.closed_at <= coalesce(x.deadline, m.promised_deadline) then 1 else 0 end
+        select x.day, m.process_id, d.department, ${k}x.opened, ${k}x.completed, ${k}x.partially_completed,
+               ${k}x.denied, ${k}x.withdrawn, ${k}x.terminated,
+               ${k}(case when x.closed = 1 and coalesce(x.deadline, m.promised_deadline) is not null then 1 else 0 end),
+               ${k}(case when x.closed = 1 and x.closed_at <= coalesce(x.deadline, m.promised_deadline) then 1 else 0 end)
         from meta m
         cross join jsonb_to_recordset(${JSON.stringify(sla.cases)}::jsonb)
           as x(day date, opened int, completed int, partially_completed int, denied int, withdrawn int,
@@ -171,8 +184,8 @@ function slaCtes(caseId: string, sla: SlaChanges) {
       : sql`, ss as (
         insert into sla_step_daily as t (day, process_id, step_id, department, ended, approved, denied, terminated,
                                          working_ms, supplement_ms, supplemented, late)
-        select x.day, m.process_id, x.step_id, s.department, 1, x.approved, x.denied, x.terminated, x.working_ms,
-               x.supplement_ms, x.supplemented, x.late
+        select x.day, m.process_id, x.step_id, s.department, ${k}1, ${k}x.approved, ${k}x.denied, ${k}x.terminated,
+               ${k}x.working_ms, ${k}x.supplement_ms, ${k}x.supplemented, ${k}x.late
         from meta m cross join ${stepRows}
         on conflict (day, process_id, step_id) do update set
           ended = t.ended + excluded.ended, approved = t.approved + excluded.approved,
@@ -183,7 +196,7 @@ function slaCtes(caseId: string, sla: SlaChanges) {
       ), sh as (
         insert into sla_step_histogram as t (grain, day, process_id, step_id, department, bucket, steps)
         select g.grain, case when g.grain = 'day' then x.day else x.month end, m.process_id, x.step_id,
-               s.department, x.bucket, 1
+               s.department, x.bucket, ${k}1
         from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
         where x.timed
         on conflict (grain, day, process_id, step_id, bucket) do update set steps = t.steps + excluded.steps
@@ -192,15 +205,8 @@ function slaCtes(caseId: string, sla: SlaChanges) {
   return sql`${meta}${cases}${steps}`;
 }
 
-/**
- * Writes a batch (see the file's head) and answers the chain's new last hash. `onWritten` runs when the
- * batch was new (a retried batch writes nothing): the engine's metrics count events there, exactly once.
- */
-export async function projectEvents(
-  db: Db,
-  { caseId, previousHash, events }: ProjectCaseArgs,
-  onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
-): Promise<string> {
+/** A batch's rows as the trail stores them, and the chain's hash after its last. */
+export function batchRows({ caseId, previousHash, events, fence }: ProjectCaseArgs) {
   let hash = previousHash;
   const rows = events.map((e) => {
     const row = auditRow(caseId, e);
@@ -214,15 +220,55 @@ export async function projectEvents(
       opinion: row.opinion,
       details: row.details,
       hash,
+      fence: fence ?? null,
     };
   });
+  return { rows, hash };
+}
+export type BatchRow = ReturnType<typeof batchRows>['rows'][number];
+
+/**
+ * Writes a batch (see the file's head) and answers the chain's new last hash. `onWritten` runs when the
+ * batch was new (a retried batch writes nothing): the engine's metrics count events there, exactly once.
+ */
+export async function projectEvents(
+  db: Db,
+  args: ProjectCaseArgs,
+  onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
+): Promise<string> {
+  const { rows, hash } = batchRows(args);
+  if (await writeBatch(db, args, rows, onWritten)) return hash;
+  await db.transaction((tx) =>
+    settleTakenSequence(tx, args, rows, async () => {
+      if (!(await writeBatch(tx, args, rows, onWritten)))
+        throw new Error('the replacement batch was not written');
+    }),
+  );
+  return hash;
+}
+
+/**
+ * The statement: the events are inserted only if none of their sequence numbers (or later ones) are
+ * taken, and only then are the step rows, the case row, the delivery, incidents and SLA summaries
+ * updated. Answers whether it wrote.
+ */
+async function writeBatch(
+  db: Db | Tx,
+  { caseId, events }: ProjectCaseArgs,
+  rows: BatchRow[],
+  onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
+): Promise<boolean> {
   const { steps, kase } = changesOf(events);
   const result = await db.execute(sql`
       with ev as (
-        insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash)
-        select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash
+        insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash, fence)
+        select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash, e.fence
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as e(seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text)
+          as e(seq int, type text, step_id text, actor text, at timestamptz, opinion text, details jsonb, hash text,
+               fence int)
+        where not exists (
+          select 1 from case_events t where t.case_id = ${caseId}::uuid and t.seq >= ${rows[0]!.seq}
+        )
         on conflict (case_id, seq) do nothing
         returning seq
       )${
@@ -248,6 +294,7 @@ export async function projectEvents(
         ${onWritten ? sql`(select jsonb_object_agg(step_id, department) from case_steps where case_id = ${caseId}::uuid)` : sql`null`} as departments
     `);
   const [written] = rowsOf<WrittenBatch>(result);
-  if (onWritten && written) onWritten(events, { ...written, departments: written.departments ?? {} });
-  return hash;
+  if (!written) return false;
+  if (onWritten) onWritten(events, { ...written, departments: written.departments ?? {} });
+  return true;
 }

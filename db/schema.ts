@@ -313,6 +313,13 @@ export const caseEvents = pgTable(
     opinion: text('opinion'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
     hash: text('hash').notNull(),
+    /**
+     * The workflow's history length when the workflow task that made the event ran (not hashed): a task
+     * that died after writing its events is retried at a longer history, and its replacement batch removes
+     * the dead task's rows, while a stale task (lower fence) can never remove a live one's. See
+     * db/superseded-events.ts.
+     */
+    fence: integer('fence'),
   },
   (t) => [primaryKey({ columns: [t.caseId, t.seq] })],
 );

@@ -36,7 +36,7 @@ const SCENARIOS: Scenario[] = ['samples', 'supplement', 'special-stage', 'defici
 /** A stored event row, as the projection writes it and caseTimeline reads it back. */
 function storedRow(caseId: string, event: CaseEvent): EventRow {
   const row = auditRow(caseId, event);
-  return { ...row, at: new Date(row.at), hash: '' };
+  return { ...row, at: new Date(row.at), hash: '', fence: null };
 }
 
 class Drive {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjection } from '../activities/projection.ts';
 import { verifyChain } from '../db/audit.ts';
 import { caseTimeline, insertCase, listSteps, type NewCase } from '../db/cases.ts';
-import type { Database } from '../db/client.ts';
+import { type Database, rowsOf } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import type { CaseEvent } from '../process/events.ts';
 import { openTestDatabase } from './helpers.ts';
@@ -93,7 +93,7 @@ describe('projection', () => {
       outputs: { code: 'C-1' },
     });
     expect(steps.find((s) => s.stepId === 'b')).toMatchObject({ status: 'awaiting_decision' });
-    expect(await verifyChain(database.db, row.id)).toEqual({ intact: true, events: 4 });
+    expect(await verifyChain(database.db, row.id)).toEqual({ intact: true, events: 4, anchor: 'unanchored' });
   });
 
   it('keeps the audit trail append-only, and the chain shows a change made around that', async () => {
@@ -117,6 +117,77 @@ describe('projection', () => {
       sql`update case_events set opinion = 'forged' where case_id = ${row.id}::uuid and seq = 3`,
     );
     await database.db.execute(sql`alter table case_events enable trigger case_events_append_only`);
-    expect(await verifyChain(database.db, row.id)).toEqual({ intact: false, events: 4, brokenAt: 3 });
+    expect(await verifyChain(database.db, row.id)).toEqual({
+      intact: false,
+      events: 4,
+      brokenAt: 3,
+      anchor: 'unanchored',
+    });
+  });
+});
+
+describe('a dead workflow task’s batch (its worker died before the server recorded the task)', () => {
+  const later = '2026-11-28T02:05:00.000Z';
+  /** What the retried task made instead: another Update came first (b assigned, nothing approved). */
+  const instead: CaseEvent[] = [
+    {
+      seq: 3,
+      at: later,
+      actor: 'u2',
+      type: 'step.assigned',
+      stepId: 'a',
+      action: 'claim',
+      assignee: randomUUID(),
+    },
+  ];
+  const slaRows = async () =>
+    rowsOf(
+      await database.db.execute(
+        sql`select sum(ended)::int as ended, sum(approved)::int as approved from sla_step_daily where process_id = 'p'`,
+      ),
+    );
+
+  it('is replaced by the retried task’s: the trail, the read model and the SLA summaries as if it never ran', async () => {
+    const { row } = await insertCase(database.db, newCase());
+    const project = createProjection(database.db);
+    const h1 = await project({ caseId: row.id, previousHash: '', events: opening, fence: 3 });
+    const slaBefore = JSON.stringify(await slaRows());
+    await project({ caseId: row.id, previousHash: h1, events: approval, fence: 8 });
+    expect((await listSteps(database.db, row.id)).find((s) => s.stepId === 'a')?.status).toBe('approved');
+    expect(JSON.stringify(await slaRows())).not.toBe(slaBefore); // the approval counted in the summaries
+
+    await project({ caseId: row.id, previousHash: h1, events: instead, fence: 11 });
+    const timeline = await caseTimeline(database.db, row.id);
+    expect(timeline.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'case.started'],
+      [2, 'step.dispatched'],
+      [3, 'step.assigned'],
+    ]);
+    expect(await verifyChain(database.db, row.id)).toMatchObject({ intact: true });
+    const steps = await listSteps(database.db, row.id);
+    const a = steps.find((s) => s.stepId === 'a')!;
+    expect(a).toMatchObject({ status: 'awaiting_decision', outputs: null, opinion: null, decidedBy: null });
+    expect(a.assignee).toBe((instead[0] as { assignee: string }).assignee);
+    expect(steps.find((s) => s.stepId === 'b')).toMatchObject({ status: 'blocked', dispatchedAt: null });
+    const [kase] = rowsOf(
+      await database.db.execute(sql`select data, status from cases where id = ${row.id}::uuid`),
+    );
+    expect(kase).toEqual({ data: {}, status: 'running' });
+    expect(JSON.stringify(await slaRows())).toBe(slaBefore);
+
+    // The replacement again (its local activity retried): nothing changes.
+    await project({ caseId: row.id, previousHash: h1, events: instead, fence: 11 });
+    expect((await caseTimeline(database.db, row.id)).length).toBe(3);
+  });
+
+  it('is never replaced by a stale task’s (a lower fence): that one is refused', async () => {
+    const { row } = await insertCase(database.db, newCase());
+    const project = createProjection(database.db);
+    const h1 = await project({ caseId: row.id, previousHash: '', events: opening, fence: 3 });
+    await project({ caseId: row.id, previousHash: h1, events: instead, fence: 11 });
+    await expect(project({ caseId: row.id, previousHash: h1, events: approval, fence: 8 })).rejects.toThrow(
+      /stale/,
+    );
+    expect((await caseTimeline(database.db, row.id)).map((e) => e.type)).toContain('step.assigned');
   });
 });

@@ -3,13 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyChain } from '../db/audit.ts';
+import { chainHash, verifyChain } from '../db/audit.ts';
 import { caseTimeline, listSteps } from '../db/cases.ts';
+import { caseEvents } from '../db/schema.ts';
 import { createUser } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
-import { type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
 import { startCase as startTestCase, startTestEngine, type TestEngine } from './helpers.ts';
 
 let engine: TestEngine;
@@ -89,10 +91,84 @@ describe('company start-up', () => {
     const timeline = await caseTimeline(engine.database.db, handle.workflowId);
     expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
     expect(timeline.at(-1)).toMatchObject({ type: 'case.closed', details: { outcome: 'completed' } });
-    expect(await verifyChain(engine.database.db, handle.workflowId)).toEqual({
+    const heads = await handle.query(chainHeadsQuery);
+    expect(heads.at(-1)![0]).toBe(timeline.length);
+    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toEqual({
       intact: true,
       events: timeline.length,
+      anchor: 'anchored',
     });
+
+    // Tampering that keeps the chain consistent (an event changed and every later hash recomputed, by
+    // someone who can switch the trigger off) is found only against the heads the workflow holds.
+    const db = engine.database.db;
+    const caseId = handle.workflowId;
+    const rows = await db
+      .select()
+      .from(caseEvents)
+      .where(eq(caseEvents.caseId, caseId))
+      .orderBy(asc(caseEvents.seq));
+    const target = rows.find((r) => r.type === 'step.approved' && r.stepId === 'tax')!;
+    await db.execute(sql`alter table case_events disable trigger case_events_append_only`);
+    let previous = rows[target.seq - 2]!.hash;
+    for (const r of rows.slice(target.seq - 1)) {
+      const opinion = r.seq === target.seq ? '改过的意见' : r.opinion;
+      const hash = chainHash(previous, {
+        caseId,
+        seq: r.seq,
+        type: r.type,
+        stepId: r.stepId,
+        actor: r.actor,
+        at: r.at.toISOString(),
+        opinion,
+        details: r.details,
+      });
+      await db.execute(
+        sql`update case_events set opinion = ${opinion}, hash = ${hash} where case_id = ${caseId}::uuid and seq = ${r.seq}`,
+      );
+      previous = hash;
+    }
+    await db.execute(sql`alter table case_events enable trigger case_events_append_only`);
+    expect(await verifyChain(db, caseId)).toMatchObject({ intact: true, anchor: 'unanchored' });
+    const batchOfTarget = heads.findIndex(([seq]) => seq >= target.seq);
+    const batchStart = batchOfTarget === 0 ? 1 : heads[batchOfTarget - 1]![0] + 1;
+    expect(await verifyChain(db, caseId, heads)).toEqual({
+      intact: false,
+      events: timeline.length,
+      brokenAt: batchStart,
+      anchor: 'anchored',
+    });
+    expect(batchStart).toBeLessThanOrEqual(target.seq);
+
+    // So is a removed last event.
+    await db.execute(sql`alter table case_events disable trigger case_events_append_only`);
+    await db.execute(
+      sql`delete from case_events where case_id = ${caseId}::uuid and seq = ${timeline.length}`,
+    );
+    await db.execute(sql`alter table case_events enable trigger case_events_append_only`);
+    expect(await verifyChain(db, caseId)).toMatchObject({ intact: true });
+    expect(await verifyChain(db, caseId, heads)).toMatchObject({ intact: false });
+  });
+
+  it('refuses to change or remove a trail row, outside the replacement of a dead task’s rows', async () => {
+    const handle = await startCase(companyStartup);
+    await expect
+      .poll(async () => (await caseTimeline(engine.database.db, handle.workflowId)).length)
+      .toBeGreaterThan(0);
+    const db = engine.database.db;
+    await expect(
+      db.execute(sql`update case_events set opinion = 'x' where case_id = ${handle.workflowId}::uuid`),
+    ).rejects.toThrow();
+    await expect(
+      db.execute(sql`delete from case_events where case_id = ${handle.workflowId}::uuid`),
+    ).rejects.toThrow();
+    // The setting names another case: still refused.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('yjs.superseding_case', ${randomUUID()}, true)`);
+        await tx.execute(sql`delete from case_events where case_id = ${handle.workflowId}::uuid`);
+      }),
+    ).rejects.toThrow();
   });
 
   it('stops the whole case when registration is denied', async () => {

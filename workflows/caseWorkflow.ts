@@ -16,6 +16,7 @@ import {
   type CaseChange,
   type CaseInput,
   type CaseState,
+  chainHeadsQuery,
   closeStageUpdate,
   type DecideArgs,
   type DecideResult,
@@ -102,8 +103,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     steps: machine.statuses(),
     data: { ...machine.data },
     seq: machine.seq,
+    written: projector.written,
   });
   setHandler(stateQuery, state);
+  setHandler(chainHeadsQuery, () => projector.chainHeads());
 
   setHandler(intakeUpdate, async (): Promise<IntakeResult> => ({ ...(await opened), dispatched: released }));
 

@@ -41,6 +41,12 @@ export interface CaseState {
   data: Record<string, CaseDatumState>;
   /** Sequence number of the last event. */
   seq: number;
+  /**
+   * The audit chain's head as this workflow's history records it (the projection's last result): the
+   * last event written to the trail and its hash. The verify endpoint compares the trail with it, so a
+   * removed or re-hashed event is found even where every row's own hash is consistent.
+   */
+  written?: { seq: number; hash: string };
 }
 
 export interface DecideArgs {
@@ -126,5 +132,11 @@ export const materialsUpdate = defineUpdate<CaseChange, [MaterialsArgs]>('provid
 /** A manager retries the dispatch of a step whose adapter raised an incident. */
 export const redispatchUpdate = defineUpdate<CaseChange, [RedispatchArgs]>('redispatch');
 export const stateQuery = defineQuery<CaseState>('state');
+/**
+ * The audit chain's head after each batch the workflow wrote, as its history records them: [last seq of
+ * the batch, hash]. The verify endpoint's anchor: a trail row changed and every later hash recomputed to
+ * match is found by the first batch whose head differs.
+ */
+export const chainHeadsQuery = defineQuery<[number, string][]>('chainHeads');
 /** Staff claim or release a step, or the department's lead assigns it to a colleague (承办人). */
 export const assignUpdate = defineUpdate<CaseChange, [Assignment]>('assign');

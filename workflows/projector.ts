@@ -6,7 +6,7 @@
 // A batch the read model refuses for good (activities/projection.ts: recorded as an incident on the case)
 // is tried again hourly, not in a loop: the case waits, visibly, for a fix; everything queued after the
 // batch waits with it, so the trail stays in order.
-import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import type { CaseEvent } from '../process/events.ts';
 import { projectCase } from './local-activities.ts';
 
@@ -22,16 +22,21 @@ const rejected = (error: unknown) =>
 export class Projector {
   private tail: Promise<void> = Promise.resolve();
   private lastHash = '';
+  private readonly heads: [number, string][] = [];
 
   constructor(private readonly caseId: string) {}
 
   write(events: CaseEvent[]): Promise<void> {
     if (events.length === 0) return this.tail;
     const batch = this.tail.then(async () => {
-      const args = { caseId: this.caseId, previousHash: this.lastHash, events };
+      // The fence: a task retried after a worker died in it runs at a longer history, so its batch may
+      // replace the dead task's rows and a stale task's batch may not (db/superseded-events.ts).
+      const fence = workflowInfo().historyLength;
+      const args = { caseId: this.caseId, previousHash: this.lastHash, events, fence };
       for (let afterIncident = false; ; afterIncident = true) {
         try {
           this.lastHash = await projectCase(afterIncident ? { ...args, afterIncident } : args);
+          this.heads.push([events[events.length - 1]!.seq, this.lastHash]);
           return;
         } catch (error) {
           if (!rejected(error)) throw error;
@@ -41,6 +46,16 @@ export class Projector {
     });
     this.tail = batch;
     return batch;
+  }
+
+  /** The chain's head as the workflow's history has it: the verify endpoint's anchor for the trail. */
+  get written(): { seq: number; hash: string } {
+    return { seq: this.heads.at(-1)?.[0] ?? 0, hash: this.lastHash };
+  }
+
+  /** The head after each batch written (chainHeadsQuery). */
+  chainHeads(): [number, string][] {
+    return [...this.heads];
   }
 
   flushed(): Promise<void> {

@@ -4,6 +4,7 @@ import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
 import { issueTrackingCode } from '../../../db/tracking.ts';
+import { chainHeadsOf } from '../../chain-heads.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
 import type { App, AppDeps } from '../../deps.ts';
 import { currentUser, requireRole } from '../../plugins/app/auth.ts';
@@ -128,6 +129,11 @@ export function caseRoutes(app: App, deps: AppDeps): void {
             intact: Type.Boolean(),
             events: Type.Integer(),
             brokenAt: Type.Optional(Type.Integer()),
+            anchor: Type.Union([Type.Literal('anchored'), Type.Literal('unanchored')], {
+              description:
+                "'anchored': also checked against the chain heads the case's workflow holds in its Temporal " +
+                "history (finds a removed or re-hashed event); 'unanchored': the workflow could not be asked.",
+            }),
           }),
           ...problems(401, 403, 404),
         },
@@ -135,7 +141,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const row = await requireCase(deps.db, request.params.id);
-      return verifyChain(deps.db, row.id);
+      return verifyChain(deps.db, row.id, await chainHeadsOf(deps.client, row.id));
     },
   );
 
