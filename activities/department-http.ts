@@ -4,6 +4,7 @@
 // an incident managers can see; Temporal retries with backoff per the workflow's policy.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import { logDispatch } from '../db/access-log.ts';
 import { dispatchSourceOf } from '../db/case-reads.ts';
 import type { Db } from '../db/client.ts';
 import { recordFailure, resolveIncident } from '../db/incidents.ts';
@@ -107,6 +108,13 @@ export function createDepartmentHttp(db: Db, integrations: Integrations, publicU
     }
     if (response.ok) {
       await resolveIncident(db, key);
+      // The applicant's log of who read their data counts what went to the department's system too.
+      await logDispatch(db, {
+        caseId,
+        department: step.department,
+        purpose: `dispatch:${step.id}:${round}`,
+        fields: [...Object.keys(request.fields), ...Object.keys(request.inputs), ...step.materials],
+      });
       return;
     }
     const retryable = isRetryableStatus(integration, response.status);

@@ -6,6 +6,7 @@ import type { DeliveryRow } from '../db/deliveries.ts';
 import type { RatingRow } from '../db/tracking.ts';
 import { CHINA_OFFSET_MINUTES } from '../process/calendar.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
+import { categoriesOf, PERSONAL_CATEGORIES } from '../process/personal-data.ts';
 
 export type TrackState =
   | 'waiting'
@@ -20,6 +21,8 @@ export interface AccessRow {
   role: string;
   department: string | null;
   purpose: string;
+  /** The form fields, outputs or material read (names). */
+  fields: string[];
   at: Date;
 }
 
@@ -211,7 +214,7 @@ export function trackingView(input: TrackingInput) {
     results,
     supplements,
     delivered,
-    accesses: accesses.map((a) => accessView(a, departmentName, stepName)),
+    accesses: accesses.map((a) => accessView(a, definition, steps, departmentName, stepName)),
     rating: rating
       ? { score: rating.score, comment: rating.comment, at: rating.ratedAt.toISOString() }
       : null,
@@ -257,8 +260,22 @@ function summaryOf(
   }
 }
 
+/** What the centre's own roles read a case for (their use rests on the centre's handling of the case). */
+const CENTRE_PURPOSES: Record<string, string> = {
+  clerk: '受理申请、补正材料和统一出件',
+  manager: '督办检查（电子监察）',
+  admin: '系统管理',
+};
+
+/**
+ * One read as the applicant sees it: which office, when, for which step, what it read (categories of
+ * personal data, never the values) and the purpose and legal basis the step declares. A department's read
+ * of the case or a material serves the steps it has in the case.
+ */
 function accessView(
   a: AccessRow,
+  definition: ProcessDefinition,
+  steps: StepRow[],
   departmentName: (code: string) => string,
   stepName: (stepId: string) => string,
 ) {
@@ -270,18 +287,31 @@ function accessView(
         ? 'material download'
         : kind === 'worklist'
           ? 'worklist'
-          : kind === 'delivery'
-            ? 'delivery'
-            : 'other';
+          : kind === 'dispatch'
+            ? 'sent to system'
+            : kind === 'delivery'
+              ? 'delivery'
+              : 'other';
+  const byDepartment = a.role === 'department' || a.role === 'department-system';
+  const servedSteps =
+    (kind === 'worklist' || kind === 'dispatch') && detail
+      ? definition.steps.filter((s) => s.id === detail)
+      : byDepartment
+        ? definition.steps.filter(
+            (s) =>
+              s.department === a.department &&
+              steps.some((row) => row.stepId === s.id && row.status !== 'not_applicable'),
+          )
+        : [];
+  const declared = servedSteps.flatMap((s) => (s.purpose ? [s.purpose] : []));
   return {
     departmentName:
-      a.role === 'department' && a.department
-        ? departmentName(a.department)
-        : (ROLE_NAMES[a.role] ?? '政务服务中心'),
+      byDepartment && a.department ? departmentName(a.department) : (ROLE_NAMES[a.role] ?? '政务服务中心'),
     at: a.at.toISOString(),
-    stepName: kind === 'worklist' && detail ? stepName(detail) || null : null,
-    // Steps do not declare a purpose of use yet (see the applicants-and-privacy issue): none to show.
-    purpose: null,
+    stepName: servedSteps.length === 1 ? stepName(servedSteps[0]!.id) || null : null,
+    purpose: declared.length > 0 ? declared.map((p) => p.use).join('；') : (CENTRE_PURPOSES[a.role] ?? null),
+    legalBasis: declared.length > 0 ? [...new Set(declared.map((p) => p.legalBasis))].join('；') : null,
+    categories: categoriesOf(definition, a.fields).map((c) => PERSONAL_CATEGORIES[c]),
     what,
   };
 }

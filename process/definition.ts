@@ -1,5 +1,6 @@
 // Process definitions (一件事): the data a caseWorkflow interprets. Pure types, no I/O: this module is
 // imported by workflow code, the API and the catalog alike.
+import type { PersonalCategory } from './personal-data.ts';
 
 /** How a step reaches its department: our own worklist, the department's HTTP system, or rules (秒批). */
 export type AdapterKind = 'worklist' | 'http' | 'auto';
@@ -18,6 +19,8 @@ export interface OutputSpec {
   pattern?: string;
   /** Defaults to true: an approval without it is rejected. */
   required?: boolean;
+  /** The categories of personal information the value is (process/personal-data.ts), if any. */
+  personal?: PersonalCategory[];
 }
 
 /** What happens to the rest of the case when this step is denied. */
@@ -83,6 +86,12 @@ export interface StepDefinition {
   /** For adapter 'auto': what happens when no rule holds. Defaults to 'worklist' (a person looks at it). */
   otherwise?: 'deny' | 'worklist';
   limits?: StepLimits;
+  /**
+   * Why the department uses the personal data its step receives, and the law that allows it: required
+   * when its fields or inputs carry personal information (process/personal-data.ts); shown to the
+   * applicant with every read.
+   */
+  purpose?: { use: string; legalBasis: string };
 }
 
 export interface DepartmentRef {

@@ -534,3 +534,54 @@ describe('validateDefinition: one-time notice (every problem at once)', () => {
     ]);
   });
 });
+
+describe('validateDefinition: personal data and the purpose of its use', () => {
+  const personal = () => {
+    const def = definition([
+      step('a', {
+        fields: ['name'],
+        outputs: [{ name: 'holderId', title: 'Holder', type: 'string', personal: ['identity'] }],
+      }),
+      step('b', { dependsOn: ['a'], inputs: ['holderId'] }),
+    ]);
+    def.form.properties.name = { ...def.form.properties.name, 'x-personal': ['identity'] };
+    return def;
+  };
+  const basis = { use: '办理登记', legalBasis: '《某条例》第一条' };
+
+  it('refuses a step that receives a personal field or a personal output without a purpose and legal basis', () => {
+    expect(validateDefinition(personal())).toEqual([
+      {
+        path: 'steps[0].purpose',
+        message:
+          'step \'a\' receives personal data (name) and must declare the purpose of its use and its legal basis ({"use": …, "legalBasis": …})',
+      },
+      {
+        path: 'steps[1].purpose',
+        message:
+          'step \'b\' receives personal data (holderId) and must declare the purpose of its use and its legal basis ({"use": …, "legalBasis": …})',
+      },
+    ]);
+  });
+
+  it('refuses a purpose without its legal basis', () => {
+    const def = personal();
+    def.steps[0]!.purpose = basis;
+    def.steps[1]!.purpose = { use: '复用持有人身份', legalBasis: ' ' };
+    expect(paths(validateDefinition(def))).toEqual(['steps[1].purpose']);
+  });
+
+  it('accepts both once declared, and refuses an unknown category', () => {
+    const def = personal();
+    def.steps[0]!.purpose = basis;
+    def.steps[1]!.purpose = basis;
+    expect(validateDefinition(def)).toEqual([]);
+    def.form.properties.name = { ...def.form.properties.name, 'x-personal': ['secrets'] };
+    expect(paths(validateDefinition(def))).toEqual(['form.properties.name.x-personal']);
+  });
+
+  it('holds for the whole catalog: every step that receives personal data says why', () => {
+    expect(validateDefinition(companyStartup)).toEqual([]);
+    expect(companyStartup.steps.every((s) => s.purpose?.legalBasis)).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
 // path into the definition so an editor can point at it.
 import type { ProcessDefinition, StepDefinition } from './definition.ts';
 import { ADAPTER_KINDS, OUTPUT_TYPES } from './definition.ts';
+import { checkPersonalData } from './personal-data.ts';
 
 export interface DefinitionProblem {
   path: string;
@@ -252,6 +253,7 @@ export function validateDefinition(def: ProcessDefinition): DefinitionProblem[] 
   });
 
   for (const [i, step] of def.steps.entries()) checkAutomation(step, `steps[${i}]`, add);
+  checkPersonalData(def, add);
 
   const cycle = findCycle(def.steps);
   if (cycle) add('steps', `dependency cycle: ${cycle.join(' -> ')}`);

@@ -11,11 +11,14 @@ import {
   personField,
 } from './common.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { AFTER_DEATH } from './privacy-declarations.ts';
 
 /** The steps after cremation and cancellation: each consumes the death facts and the cancellation. */
 const deathFacts = ['deathCertificateNo', 'dateOfDeath', 'householdCancelledOn'];
 
-export const afterDeath: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'after-death',
   version: 1,
   title: '身后一件事 After a death',
@@ -222,3 +225,5 @@ export const afterDeath: ProcessDefinition = {
     },
   ],
 };
+
+export const afterDeath: ProcessDefinition = withPrivacy(flow, AFTER_DEATH);

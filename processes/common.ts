@@ -41,6 +41,7 @@ export function personField(
   return {
     type: 'object',
     title,
+    'x-personal': ['identity', 'contact'],
     additionalProperties: false,
     required: ['name', 'idNumber', 'phone', ...extraRequired],
     properties: {
@@ -57,6 +58,7 @@ export function bankAccountField(title: string): Record<string, unknown> {
   return {
     type: 'object',
     title,
+    'x-personal': ['financial', 'identity'],
     additionalProperties: false,
     required: ['bankName', 'accountNo', 'holderName'],
     properties: {

@@ -3,13 +3,16 @@
 // unified social credit code and the company's registered particulars (数据共享: never asked again).
 import type { ProcessDefinition } from '../process/definition.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { COMPANY_STARTUP } from './privacy-declarations.ts';
 
 /** 统一社会信用代码: 18 characters; the alphabet leaves out I, O, Z, S and V. */
 export const CREDIT_CODE_PATTERN = '[0-9A-HJ-NPQRTUWXY]{2}\\d{6}[0-9A-HJ-NPQRTUWXY]{10}';
 
 const company = ['creditCode', 'companyName'];
 
-export const companyStartup: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'company-startup',
   version: 1,
   title: '企业开办 Company start-up',
@@ -193,3 +196,5 @@ export const companyStartup: ProcessDefinition = {
     },
   ],
 };
+
+export const companyStartup: ProcessDefinition = withPrivacy(flow, COMPANY_STARTUP);

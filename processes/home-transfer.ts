@@ -5,6 +5,8 @@
 import type { Expression, ProcessDefinition, StepDefinition } from '../process/definition.ts';
 import { anchored, dateField, personField } from './common.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { HOME_TRANSFER } from './privacy-declarations.ts';
 
 /**
  * 不动产单元号 (28 characters): the 6-digit county division, 3-digit cadastral district and 3-digit
@@ -77,7 +79,8 @@ function utilityStep(utility: Utility, title: string, department: string): StepD
   };
 }
 
-export const homeTransfer: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'home-transfer',
   version: 1,
   title: '二手房转移登记及水电气网联合过户 Second-hand home transfer with utilities',
@@ -295,3 +298,5 @@ export const homeTransfer: ProcessDefinition = {
     utilityStep('broadband', '宽带过户 Broadband account transfer', 'BROADBAND'),
   ],
 };
+
+export const homeTransfer: ProcessDefinition = withPrivacy(flow, HOME_TRANSFER);

@@ -15,6 +15,8 @@ import {
 } from './common.ts';
 import { CREDIT_CODE_PATTERN } from './company-startup.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { NEWBORN } from './privacy-declarations.ts';
 
 /** 出生医学证明编号: one letter (the print series) and nine digits, e.g. R330123456. */
 export const BIRTH_CERTIFICATE_PATTERN = '[A-Z]\\d{9}';
@@ -107,7 +109,8 @@ const parent = (title: string) =>
     ['hukouDivision'],
   );
 
-export const newborn: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'newborn',
   version: 1,
   title: '出生一件事 Newborn',
@@ -326,3 +329,5 @@ export const newborn: ProcessDefinition = {
     },
   ],
 };
+
+export const newborn: ProcessDefinition = withPrivacy(flow, NEWBORN);

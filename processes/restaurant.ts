@@ -7,6 +7,8 @@ import type { Expression, ProcessDefinition } from '../process/definition.ts';
 import { anchored, dateField, personField, phoneField } from './common.ts';
 import { CREDIT_CODE_PATTERN } from './company-startup.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { RESTAURANT } from './privacy-declarations.ts';
 
 /** 食品经营许可证编号: JY, the business type digit, the 6-digit division, a 6-digit serial and a check digit. */
 export const FOOD_PERMIT_PATTERN = 'JY\\d{14}';
@@ -37,7 +39,8 @@ export const CONDITIONS = {
 
 const business = ['creditCode', 'businessName'];
 
-export const restaurant: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'restaurant',
   version: 1,
   title: '开办餐饮店 Open a restaurant',
@@ -272,3 +275,5 @@ export const restaurant: ProcessDefinition = {
     },
   ],
 };
+
+export const restaurant: ProcessDefinition = withPrivacy(flow, RESTAURANT);

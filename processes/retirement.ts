@@ -4,8 +4,11 @@ import type { ProcessDefinition } from '../process/definition.ts';
 import { anchored, bankAccountField, dateField, personField } from './common.ts';
 import { CREDIT_CODE_PATTERN } from './company-startup.ts';
 import { DEPARTMENTS } from './departments.ts';
+import { withPrivacy } from './privacy.ts';
+import { RETIREMENT } from './privacy-declarations.ts';
 
-export const retirement: ProcessDefinition = {
+/** The flow; the exported definition adds its personal-data declarations (processes/privacy.ts). */
+const flow: ProcessDefinition = {
   id: 'retirement',
   version: 1,
   title: '退休一件事 Retirement',
@@ -142,3 +145,5 @@ export const retirement: ProcessDefinition = {
     },
   ],
 };
+
+export const retirement: ProcessDefinition = withPrivacy(flow, RETIREMENT);

@@ -148,6 +148,16 @@ describe('company start-up with Tax and the bank on their own systems', () => {
       )
       .toEqual(['delivered', 'delivered']);
     for (const entry of ledger) expect(entry.effectsApplied).toBe(1);
+    // What went to each system is in the access log once (retries of the dispatch included), by names.
+    const access = (await call('GET', `/api/cases/${id}/access-log`, tokens.manager)).body as {
+      role: string;
+      department: string;
+      purpose: string;
+      fields: string[];
+    }[];
+    const sent = access.filter((a) => a.role === 'department-system');
+    expect(sent.map((a) => a.purpose).sort()).toEqual(['dispatch:bank:1', 'dispatch:tax:1']);
+    expect(sent.find((a) => a.department === 'TAX')?.fields).toContain('legalRepresentativeName');
     const detail = (await call('GET', `/api/cases/${id}`, tokens.manager)).body;
     const tax = detail.steps.find((s: { stepId: string }) => s.stepId === 'tax');
     expect(tax.decidedBy).toBe('department:TAX');

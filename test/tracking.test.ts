@@ -189,11 +189,14 @@ describe('a case through supplement, delivery and rating', () => {
     ]);
     expect(view.summary).toBe('公安局需要您补充材料，请查看下方的补正告知');
     // SAMR read the case through its worklist: the applicant sees the department and the step, not who.
+    // It also sees what was read (categories of personal data, never values), for what, and by what law.
     expect(view.accesses).toContainEqual({
       departmentName: '市场监督管理局',
       at: expect.any(String),
       stepName: '设立登记',
-      purpose: null,
+      purpose: '办理公司设立登记，核验法定代表人身份',
+      legalBasis: expect.stringContaining('《中华人民共和国市场主体登记管理条例》'),
+      categories: ['身份信息', '联系方式'],
       what: 'worklist',
     });
     expect(JSON.stringify(view.accesses)).not.toMatch(/staff|userId/);

@@ -122,7 +122,8 @@ export function taskRoutes(app: App, deps: AppDeps): void {
         tasks.map((t) => ({
           caseId: t.caseId,
           purpose: `worklist:${t.stepId}`,
-          fields: Object.keys(t.application),
+          // The form fields and the other departments' results reused here (一次采集 多次复用).
+          fields: [...Object.keys(t.application), ...Object.keys(t.inputs)],
         })),
       );
       return tasks;

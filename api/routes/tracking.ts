@@ -66,8 +66,18 @@ export const Tracking = Type.Object({
       departmentName: Type.String(),
       at: Instant,
       stepName: Type.Union([Type.String(), Type.Null()]),
-      purpose: Type.Union([Type.String(), Type.Null()]),
-      what: Type.String({ description: 'case view | material download | worklist | delivery | other' }),
+      purpose: Type.Union([Type.String(), Type.Null()], {
+        description: "the purpose of use the step declares (or the centre's role's)",
+      }),
+      legalBasis: Type.Union([Type.String(), Type.Null()], {
+        description: 'the legal basis the step declares',
+      }),
+      categories: Type.Array(Type.String(), {
+        description: 'categories of personal data read (身份信息, 联系方式, …), never the values',
+      }),
+      what: Type.String({
+        description: 'case view | material download | worklist | sent to system | delivery | other',
+      }),
     }),
   ),
   rating: Type.Union([

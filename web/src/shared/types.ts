@@ -239,6 +239,8 @@ export interface TrackView {
     at: string;
     stepName: string | null;
     purpose: string | null;
+    legalBasis: string | null;
+    categories: string[];
     what: string;
   }[];
   rating: { score: number; comment?: string | null; at?: string } | null;

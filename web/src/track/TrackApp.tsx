@@ -127,7 +127,7 @@ function grouped(accesses: Access[]) {
 const dateOrTime = (v: string) => (v.length === 10 ? v : dateTime(v));
 
 /** What an office did with the data, as the API names it. */
-const ACCESS_KINDS = ['case view', 'material download', 'worklist', 'delivery'];
+const ACCESS_KINDS = ['case view', 'material download', 'worklist', 'sent to system', 'delivery'];
 
 const STATE_CLASS: Record<string, string> = {
   waiting: 'muted',
@@ -261,11 +261,15 @@ function CaseProgress({
                   {count > 1 ? ` ${t('times', { count })}` : ''}
                 </div>
                 <div>
-                  {t(`access.${ACCESS_KINDS.includes(a.what) ? a.what.replace(' ', '-') : 'other'}`, {
+                  {t(`access.${ACCESS_KINDS.includes(a.what) ? a.what.replaceAll(' ', '-') : 'other'}`, {
                     step: a.stepName ? localTitle(a.stepName, lang) : t('yourCase'),
                   })}
-                  {a.purpose ? `（${a.purpose}）` : ''}
                 </div>
+                {a.categories.length > 0 && <div>{t('read', { categories: a.categories.join('、') })}</div>}
+                {a.purpose && <div>{t('purpose', { purpose: a.purpose })}</div>}
+                {a.legalBasis && (
+                  <div className="legal-basis">{t('legalBasis', { basis: a.legalBasis })}</div>
+                )}
               </li>
             ))}
           </ul>
