@@ -6,6 +6,7 @@
 //   SIMULATOR_DEPARTMENTS   JSON array of SimulatedDepartment; default TAX and BANK
 //   SIMULATOR_SECRET_<CODE> a department's secret when the JSON gives none; default dev-secret-<code>
 //   SIMULATOR_LOG_LEVEL     default warn (logs carry ids and statuses, never bodies)
+//   SIMULATOR_CALLBACK_ATTEMPTS  tries per callback before giving up (default 8, about 12 s of backoff)
 import type { SimulatedDepartment } from './control-types.ts';
 import { startSimulator } from './server.ts';
 
@@ -25,7 +26,12 @@ const port = Number(process.env.SIMULATOR_PORT ?? 4100);
 if (!Number.isInteger(port) || port < 0 || port > 65_535)
   throw new Error('SIMULATOR_PORT must be a port number.');
 
+const attempts = process.env.SIMULATOR_CALLBACK_ATTEMPTS;
+if (attempts !== undefined && !/^[1-9][0-9]{0,3}$/.test(attempts))
+  throw new Error('SIMULATOR_CALLBACK_ATTEMPTS must be a whole number from 1 to 9999.');
+
 const simulator = await startSimulator({
+  ...(attempts ? { callbackRetry: { attempts: Number(attempts) } } : {}),
   port,
   host: process.env.SIMULATOR_HOST ?? '127.0.0.1',
   departments: departmentsFromEnv(),

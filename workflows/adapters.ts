@@ -139,6 +139,10 @@ export async function runAdapters(
   fx: Effects,
   record: (fx: Effects) => Promise<void>,
   http?: HttpDispatches,
+  // An instant decision is recorded at the instant its step was released. Not Date.now() after the
+  // rules' local activity: workflow time moved by a local activity is not the time a replay sees (the
+  // read model kept the first, the replayed workflow had the other, and their data's times differed).
+  now: number = Date.now(),
 ): Promise<void> {
   for (const w of fx.withdraw) http?.withdraw(w.stepId, machine.steps[w.stepId]!.round);
   for (const d of fx.dispatch) {
@@ -178,14 +182,14 @@ export async function runAdapters(
         const next = machine.incident(
           d.stepId,
           `rule ${verdict.ruleId ?? 'otherwise'}: ${problem.message}`,
-          Date.now(),
+          now,
         );
         await record(next);
       }
       continue;
     }
-    const next = machine.decide(decision, Date.now(), decision.actor.userId);
+    const next = machine.decide(decision, now, decision.actor.userId);
     await record(next);
-    await runAdapters(machine, input, next, record, http);
+    await runAdapters(machine, input, next, record, http, now);
   }
 }

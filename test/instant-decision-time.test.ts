@@ -1,0 +1,58 @@
+// An instant decision (秒批) is recorded at the instant its step was released, the same on the first run
+// and on replay. It used to take the workflow time after the rules' local activity, which a replay does
+// not see again: the chaos run found the read model's data (written on the first run) and the replayed
+// workflow's data (after a worker restart) holding different times for the same outputs.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { caseTimeline } from '../db/cases.ts';
+import { cases } from '../db/schema.ts';
+import { createUser } from '../db/users.ts';
+import { stateQuery } from '../workflows/messages.ts';
+import { definition, step } from './fixtures/definitions.ts';
+import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
+
+let engine: TestEngine;
+let clerk: string;
+beforeAll(async () => {
+  engine = await startTestEngine();
+  clerk = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
+    .id;
+});
+afterAll(() => engine?.stop());
+
+const instant = definition([
+  step('check', {
+    adapter: 'auto',
+    outputs: [{ name: 'licenceNo', title: 'Licence number', type: 'string' }],
+    rules: [
+      {
+        id: 'records-agree',
+        description: 'The shared records agree',
+        when: { '==': [1, 1] },
+        outcome: 'approve',
+        outputs: { licenceNo: 'L-1' as never },
+      },
+    ],
+  }),
+  step('review', ['check'], { inputs: ['licenceNo'] }),
+]);
+
+it('records an instant decision at its release, and a replay shows the same instant', async () => {
+  const handle = await startCase(
+    { ...engine, db: engine.database.db, client: engine.temporal.client, clerk },
+    instant,
+  );
+  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.review !== 'awaiting_decision'; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  const trail = await caseTimeline(engine.database.db, handle.workflowId);
+  const started = trail.find((e) => e.type === 'case.started')!.at;
+  const approved = trail.find((e) => e.type === 'step.approved')!.at;
+  expect(approved).toEqual(started);
+
+  // A fresh worker has no cached workflow: the query replays the history.
+  await engine.restartWorker();
+  const replayed = (await handle.query(stateQuery)).data.licenceNo!;
+  const [row] = await engine.database.db.select().from(cases).where(eq(cases.id, handle.workflowId));
+  expect(Date.parse(replayed.at)).toBe(Date.parse(row!.data.licenceNo!.at));
+  expect(Date.parse(replayed.at)).toBe(new Date(approved).getTime());
+});
