@@ -112,6 +112,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendarRegion,
       warning,
       applicantHashKey,
+      updateWaitMs: options.updateWaitMs ?? DEFAULTS.updateWaitMs,
     }),
     actions: new CaseActions(
       options.db,

@@ -64,7 +64,7 @@ const TRANSIENT = new Set([
   GRPC_FAILED_PRECONDITION,
 ]);
 
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const code = grpcCode(error);
   return code !== undefined && TRANSIENT.has(code);
@@ -72,7 +72,7 @@ function isTransient(error: unknown): boolean {
 
 const TIMED_OUT = Symbol('timed out');
 
-function notAnsweredYet(caseNo: string, waitMs: number): Problem {
+export function notAnsweredYet(caseNo: string, waitMs: number): Problem {
   const problem = new Problem(
     503,
     'not-answered-yet',

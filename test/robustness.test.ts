@@ -286,8 +286,40 @@ describe('Idempotency-Key on case actions, and a bounded wait', () => {
       expect(Number(waiting.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Date.now() - started).toBeLessThan(8000);
 
+      // So does an intake: the case is stored, its workflow waits for a worker; the repeat finishes it.
+      const intakeKey = { 'idempotency-key': randomUUID() };
+      const submission = { processId: 'company-startup', application: companyStartupApplication, materials };
+      const intakeStarted = Date.now();
+      const pending = await request(
+        url,
+        'POST',
+        '/api/cases',
+        api.tokens.clerk,
+        submission,
+        intakeKey,
+        10_000,
+      );
+      expectProblem(pending, 503);
+      expect(Number(pending.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Date.now() - intakeStarted).toBeLessThan(8000);
+
       worker = await newWorker();
       running = worker.run();
+      const submitted = await request(
+        url,
+        'POST',
+        '/api/cases',
+        api.tokens.clerk,
+        submission,
+        intakeKey,
+        20_000,
+      );
+      expect([200, 201], JSON.stringify(submitted.body)).toContain(submitted.status);
+      const steps = (await request(url, 'GET', `/api/cases/${submitted.body.id}`, api.tokens.manager)).body
+        .steps;
+      expect(steps.find((s: { stepId: string }) => s.stepId === 'registration').status).toBe(
+        'awaiting_decision',
+      );
       const answered = await request(url, 'POST', path, api.tokens.samr, body, key, 20_000);
       expect(answered.status, JSON.stringify(answered.body)).toBe(200);
       expect(answered.body.stepStatus).toBe('approved');
