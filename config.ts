@@ -83,6 +83,12 @@ export const EnvSchema = Type.Object({
   ),
   WITH_WORKER: Text('1 runs a case worker inside the API process (api.ts)', '0'),
   DATABASE_URL: Type.Optional(Text('postgres://…; unset: embedded PGlite under DATA_DIR')),
+  DATABASE_OWNER_URL: Type.Optional(
+    Text(
+      'postgres://… of the role that owns the tables (migrations); DATABASE_URL is then a role that cannot ' +
+        'change the audit trail or switch its triggers off (granted at start-up)',
+    ),
+  ),
   TEMPORAL_ADDRESS: Type.Optional(Text('host:port of a Temporal server; unset: an embedded dev server')),
   TEMPORAL_NAMESPACE: Text('Temporal namespace', DEFAULTS.temporalNamespace),
   TEMPORAL_PORT: Type.Optional(Port('port of the embedded Temporal dev server')),
@@ -128,6 +134,7 @@ export interface Config {
   dataDir: string;
   /** postgres://…; absent means embedded PGlite under dataDir. */
   databaseUrl?: string;
+  databaseOwnerUrl?: string;
   /** host:port of a Temporal server; absent means start an embedded dev server. */
   temporalAddress?: string;
   temporalNamespace: string;
@@ -245,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.WORKER_METRICS_PORT !== undefined ? { workerMetricsPort: e.WORKER_METRICS_PORT } : {}),
     ...(e.TEMPORAL_UI_URL ? { temporalUiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') } : {}),
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    ...(e.DATABASE_OWNER_URL ? { databaseOwnerUrl: e.DATABASE_OWNER_URL } : {}),
     ...(e.TEMPORAL_ADDRESS ? { temporalAddress: e.TEMPORAL_ADDRESS } : {}),
     temporalNamespace: e.TEMPORAL_NAMESPACE,
     ...(e.TEMPORAL_PORT !== undefined ? { temporalPort: e.TEMPORAL_PORT } : {}),

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { grantApplicationRole } from './roles.ts';
 import * as schema from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -18,6 +19,11 @@ export interface Database {
 export interface DatabaseOptions {
   /** postgres://… ; when absent, PGlite is used. */
   url?: string;
+  /**
+   * The owner role's postgres://… (migrations, then grants to the role of `url`: db/roles.ts). Absent:
+   * `url`'s role migrates and owns the tables (it could then switch the trail's triggers off).
+   */
+  ownerUrl?: string;
   /** PGlite data folder; absent means in memory. */
   dataDir?: string;
   /** postgres.js pool size. */
@@ -38,9 +44,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    if (options.ownerUrl && options.ownerUrl !== options.url) {
+      const ownerClient = postgres(options.ownerUrl, { max: 1, onnotice: () => {} });
+      try {
+        const owner = drizzle({ client: ownerClient, schema });
+        await migrate(owner, { migrationsFolder });
+        await grantApplicationRole(owner as unknown as Db, decodeURIComponent(new URL(options.url).username));
+      } finally {
+        await ownerClient.end({ timeout: 5 });
+      }
+    }
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => {} });
     const db = drizzle({ client, schema, ...(options.logger ? { logger: options.logger } : {}) });
-    await migrate(db, { migrationsFolder });
+    if (!options.ownerUrl) await migrate(db, { migrationsFolder });
     return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');

@@ -70,9 +70,7 @@ export async function settleTakenSequence(
   if (stored.some((s) => (s.row.fence ?? 0) >= fence)) throw new StaleWorkflowTask(first);
 
   const dead = stored.map((s) => s.event);
-  await tx.execute(sql`select set_config('yjs.superseding_case', ${caseId}, true)`);
-  await tx.execute(sql`delete from case_events where case_id = ${caseId}::uuid and seq >= ${first}`);
-  await tx.execute(sql`select set_config('yjs.superseding_case', '', true)`);
+  await tx.execute(sql`select supersede_case_events(${caseId}::uuid, ${first}::int, ${fence}::int)`);
   const undoSla = slaCtes(caseId, slaChangesOf(dead), -1);
   if (undoSla.queryChunks.length > 0) await tx.execute(sql`with ev as (select 1)${undoSla} select 1`);
   if (dead.some((e) => e.type === 'case.closed'))

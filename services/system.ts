@@ -15,7 +15,12 @@ import { connectTemporal, startEmbeddedTemporal, type TemporalServices } from '.
 
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   return openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: join(config.dataDir, 'pglite') },
+    config.databaseUrl
+      ? {
+          url: config.databaseUrl,
+          ...(config.databaseOwnerUrl ? { ownerUrl: config.databaseOwnerUrl } : {}),
+        }
+      : { dataDir: join(config.dataDir, 'pglite') },
   );
 }
 
