@@ -169,12 +169,13 @@ function slaCtes(caseId: string, sla: SlaChanges) {
     sla.steps.length === 0
       ? sql``
       : sql`, ss as (
-        insert into sla_step_daily as t (day, process_id, step_id, department, ended, approved, denied, terminated,
-                                         working_ms, supplement_ms, supplemented, late)
-        select x.day, m.process_id, x.step_id, s.department, 1, x.approved, x.denied, x.terminated, x.working_ms,
-               x.supplement_ms, x.supplemented, x.late
-        from meta m cross join ${stepRows}
-        on conflict (day, process_id, step_id) do update set
+        insert into sla_step_daily as t (grain, day, process_id, step_id, department, ended, approved, denied,
+                                         terminated, working_ms, supplement_ms, supplemented, late)
+        select g.grain, case when g.grain = 'day' then x.day else x.month end, m.process_id, x.step_id,
+               s.department, 1, x.approved, x.denied, x.terminated, x.working_ms, x.supplement_ms, x.supplemented,
+               x.late
+        from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
+        on conflict (grain, day, process_id, step_id) do update set
           ended = t.ended + excluded.ended, approved = t.approved + excluded.approved,
           denied = t.denied + excluded.denied, terminated = t.terminated + excluded.terminated,
           working_ms = t.working_ms + excluded.working_ms, supplement_ms = t.supplement_ms + excluded.supplement_ms,

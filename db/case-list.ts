@@ -137,8 +137,9 @@ export async function listCases(db: Db, filter: CaseListFilter, now = new Date()
         filter.submittedTo ? lt(cases.submittedAt, filter.submittedTo) : undefined,
         filter.closedFrom ? gte(cases.closedAt, filter.closedFrom) : undefined,
         filter.closedTo ? lt(cases.closedAt, filter.closedTo) : undefined,
-        // Sorting by closing lists closed cases only (an open case has no place in that order).
+        // Sorting by closing lists closed cases only, by deadline running ones only (the order each has).
         filter.sort === 'closed' ? sql`${cases.closedAt} is not null` : undefined,
+        filter.sort === 'deadline' ? eq(cases.status, 'running') : undefined,
         filter.caseNo ? like(cases.caseNo, `${literal(filter.caseNo.trim().toUpperCase())}%`) : undefined,
         filter.applicantHash
           ? inArray(

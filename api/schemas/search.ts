@@ -72,7 +72,7 @@ export const CaseListQuery = Type.Object(
         [Type.Literal('submitted'), Type.Literal('deadline'), Type.Literal('closed'), Type.Literal('caseNo')],
         {
           description:
-            'submitted (newest first), deadline (soonest first), closed (closed cases, latest first), caseNo',
+            'submitted (newest first), deadline (running cases, soonest first), closed (closed cases, latest first), caseNo',
         },
       ),
     ),
