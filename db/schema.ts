@@ -224,6 +224,8 @@ export const caseSteps = pgTable(
         t.stepId,
       )
       .where(sql`${t.status} = 'awaiting_decision' and ${t.assignee} is not null`),
+    // Steps waiting for the applicant's supplement (search ?awaiting=supplement, the clerks' queue): few.
+    index('case_steps_supplement_idx').on(t.caseId).where(sql`${t.status} = 'supplement_requested'`),
     // Steps held past their promise now (the report's open overdue steps), read from the index alone.
     index('case_steps_running_clock_idx')
       .on(t.promisedDeadline, t.processId, t.stepId, t.department)

@@ -11,6 +11,8 @@ DROP INDEX "case_steps_pending_idx";--> statement-breakpoint
 DROP INDEX "case_steps_running_clock_idx";--> statement-breakpoint
 CREATE INDEX "case_steps_pending_idx" ON "case_steps" USING btree ("department",coalesce("promised_deadline", "statutory_deadline", 'infinity'::timestamptz),"dispatched_at","case_id","step_id","promised_deadline","statutory_deadline","yellow_at","assignee","process_id") WHERE "case_steps"."status" = 'awaiting_decision';--> statement-breakpoint
 CREATE INDEX "case_steps_running_clock_idx" ON "case_steps" USING btree ("promised_deadline","process_id","step_id","department") WHERE "case_steps"."status" = 'awaiting_decision';--> statement-breakpoint
+-- Steps waiting for the applicant's supplement (search ?awaiting=supplement, the clerks' queue).
+CREATE INDEX "case_steps_supplement_idx" ON "case_steps" USING btree ("case_id") WHERE "case_steps"."status" = 'supplement_requested';--> statement-breakpoint
 -- Sorting by deadline lists running cases only: the index holds only them.
 DROP INDEX "cases_deadline_idx";--> statement-breakpoint
 CREATE INDEX "cases_deadline_idx" ON "cases" USING btree (coalesce("promised_deadline", 'infinity'::timestamptz),"id") WHERE "cases"."status" = 'running';--> statement-breakpoint
