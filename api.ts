@@ -1,6 +1,6 @@
 // The API as its own process, for the distributed topology (no worker in it unless WITH_WORKER=1).
 
-import { loadConfig } from './config.ts';
+import { distributedApiProblems, loadConfig } from './config.ts';
 import { stopOnSignals } from './services/system.ts';
 import { installTemporalRuntime } from './services/temporal.ts';
 import { defaultWebDist } from './services/web-build.ts';
@@ -10,8 +10,9 @@ const config = loadConfig();
 // The worker's own SDK metrics, when asked for (before anything else of the SDK runs).
 if (config.workerMetricsPort !== undefined)
   installTemporalRuntime('WARN', `${config.metricsHost}:${config.workerMetricsPort}`);
-if (!config.temporalAddress || !config.databaseUrl) {
-  console.error('api.ts needs TEMPORAL_ADDRESS and DATABASE_URL (for everything in one process: npm start).');
+const problems = distributedApiProblems(config);
+if (problems.length > 0) {
+  console.error(`api.ts: invalid configuration:\n  ${problems.join('\n  ')}`);
   process.exit(2);
 }
 const system = await startSystem({

@@ -189,6 +189,27 @@ export interface Config {
   temporalUiUrl?: string;
 }
 
+/**
+ * What an API process of the distributed topology (api.ts) needs beyond a valid environment: a Temporal
+ * server, a Postgres server, and the applicants' hash key shared by every API process (one generated per
+ * process would leave the cases another took in unfindable by applicant). Empty when all is there.
+ */
+export function distributedApiProblems(config: Config): string[] {
+  return [
+    ...(config.temporalAddress
+      ? []
+      : ['TEMPORAL_ADDRESS is required (a Temporal server; for one process: npm start)']),
+    ...(config.databaseUrl
+      ? []
+      : ['DATABASE_URL is required (a Postgres server; for one process: npm start)']),
+    ...(config.applicantHashKey
+      ? []
+      : [
+          'APPLICANT_HASH_KEY is required (32+ characters, the same in every API process); e.g. APPLICANT_HASH_KEY=$(openssl rand -base64 32)',
+        ]),
+  ];
+}
+
 function trustProxyOf(value: string | undefined): { trustProxy?: boolean | string } {
   if (value === undefined || value === '0' || value === 'false') return {};
   if (value === '1' || value === 'true') return { trustProxy: true };

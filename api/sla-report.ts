@@ -1,5 +1,5 @@
 // The SLA report (电子监察) assembled from the summaries: case figures, per step working-time percentiles
-// (from half-hour histograms: each percentile is the start of the half hour it falls in), supplements,
+// (from histograms: each percentile is the start of the bucket it falls in, a half hour below 8 h), supplements,
 // steps that ended past their promise and those held past it now, a bottleneck ranking and a daily series.
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
@@ -13,14 +13,14 @@ import {
   stepFigures,
   stepHistograms,
 } from '../db/reports.ts';
-import { BUCKET_MS } from '../db/sla-changes.ts';
+import { bucketStartHours } from '../db/sla-changes.ts';
 
 const HOUR = 3_600_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
  * Nearest-rank percentile over a histogram: the ceil(p·n)-th smallest duration, given as the start of its
- * half hour (a duration of 3 h 10 min reads 3.0).
+ * bucket (below 8 h a half hour: 3 h 10 min reads 3.0; below 40 h two hours; beyond, a working day).
  */
 export function percentileHours(histogram: Map<number, number>, p: number): number | null {
   const total = [...histogram.values()].reduce((a, b) => a + b, 0);
@@ -29,7 +29,7 @@ export function percentileHours(histogram: Map<number, number>, p: number): numb
   let seen = 0;
   for (const bucket of [...histogram.keys()].sort((a, b) => a - b)) {
     seen += histogram.get(bucket)!;
-    if (seen >= rank) return (bucket * BUCKET_MS) / HOUR;
+    if (seen >= rank) return bucketStartHours(bucket);
   }
   return null;
 }

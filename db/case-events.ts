@@ -182,12 +182,13 @@ export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
     sla.steps.length === 0
       ? sql``
       : sql`, ss as (
-        insert into sla_step_daily as t (day, process_id, step_id, department, ended, approved, denied, terminated,
-                                         working_ms, supplement_ms, supplemented, late)
-        select x.day, m.process_id, x.step_id, s.department, ${k}1, ${k}x.approved, ${k}x.denied, ${k}x.terminated,
-               ${k}x.working_ms, ${k}x.supplement_ms, ${k}x.supplemented, ${k}x.late
-        from meta m cross join ${stepRows}
-        on conflict (day, process_id, step_id) do update set
+        insert into sla_step_daily as t (grain, day, process_id, step_id, department, ended, approved, denied,
+                                         terminated, working_ms, supplement_ms, supplemented, late)
+        select g.grain, case when g.grain = 'day' then x.day else x.month end, m.process_id, x.step_id,
+               s.department, ${k}1, ${k}x.approved, ${k}x.denied, ${k}x.terminated, ${k}x.working_ms,
+               ${k}x.supplement_ms, ${k}x.supplemented, ${k}x.late
+        from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
+        on conflict (grain, day, process_id, step_id) do update set
           ended = t.ended + excluded.ended, approved = t.approved + excluded.approved,
           denied = t.denied + excluded.denied, terminated = t.terminated + excluded.terminated,
           working_ms = t.working_ms + excluded.working_ms, supplement_ms = t.supplement_ms + excluded.supplement_ms,

@@ -1,5 +1,6 @@
 // Case search for clerks, managers and department staff (no personal data in the answer): by process,
-// status, department, clock colour (the case's own promise, or any step its department holds), dates,
+// status, department, clock colour (the case's own promise, or any step its department holds), what a step
+// awaits (the applicant's supplement, a decision), dates,
 // case number and applicant (a keyed hash of an identifier, db/applicants.ts), sorted by submission,
 // deadline, closing or case number, keyset-paginated. Every sort is an index (db/schema.ts):
 // (sort key, id) alone or after the equality filter, so a page costs the rows it shows plus those skipped.
@@ -23,6 +24,11 @@ export interface CaseListFilter {
   stepClock?: ClockColour;
   /** Only running cases with a red clock: the case's own promise, or a step its department holds. */
   overdue?: boolean;
+  /**
+   * Running cases with a step waiting for the applicant's supplement (补正), or for its department's
+   * decision; with `department`, a step of that department.
+   */
+  awaiting?: 'supplement' | 'decision';
   submittedFrom?: Date;
   submittedTo?: Date;
   closedFrom?: Date;
@@ -71,6 +77,9 @@ export function stepColour(colour: ClockColour, now: Date): SQL | undefined {
     or(sql`${caseSteps.yellowAt} is null`, gt(caseSteps.yellowAt, now)),
   );
 }
+
+/** The step status each `awaiting` filter looks for. */
+const AWAITING = { supplement: 'supplement_requested', decision: 'awaiting_decision' } as const;
 
 const SORTS = {
   submitted: { key: sql`${cases.submittedAt}`, type: 'timestamptz', defaultOrder: 'desc' },
@@ -133,12 +142,24 @@ export async function listCases(db: Db, filter: CaseListFilter, now = new Date()
               or(lt(cases.promisedDeadline, now), stepOf(stepColour('red', now))),
             )
           : undefined,
+        filter.awaiting
+          ? and(
+              eq(cases.status, 'running'),
+              stepOf(
+                and(
+                  eq(caseSteps.status, AWAITING[filter.awaiting]),
+                  filter.department ? eq(caseSteps.department, filter.department) : undefined,
+                ),
+              ),
+            )
+          : undefined,
         filter.submittedFrom ? gte(cases.submittedAt, filter.submittedFrom) : undefined,
         filter.submittedTo ? lt(cases.submittedAt, filter.submittedTo) : undefined,
         filter.closedFrom ? gte(cases.closedAt, filter.closedFrom) : undefined,
         filter.closedTo ? lt(cases.closedAt, filter.closedTo) : undefined,
-        // Sorting by closing lists closed cases only (an open case has no place in that order).
+        // Sorting by closing lists closed cases only, by deadline running ones only (the order each has).
         filter.sort === 'closed' ? sql`${cases.closedAt} is not null` : undefined,
+        filter.sort === 'deadline' ? eq(cases.status, 'running') : undefined,
         filter.caseNo ? like(cases.caseNo, `${literal(filter.caseNo.trim().toUpperCase())}%`) : undefined,
         filter.applicantHash
           ? inArray(

@@ -107,8 +107,8 @@ export async function insertCase(
       on conflict do nothing
       returning id, case_no
     ), s as (
-      insert into case_steps (case_id, step_id, department, title, status, owed, owed_by, updated_at)
-      select c.id, x."stepId", x.department, x.title, coalesce(x.status, 'blocked'), coalesce(x.owed, '[]'),
+      insert into case_steps (case_id, step_id, department, process_id, title, status, owed, owed_by, updated_at)
+      select c.id, x."stepId", x.department, ${c.processId}, x.title, coalesce(x.status, 'blocked'), coalesce(x.owed, '[]'),
              x."owedBy", ${at.toISOString()}::timestamptz
       from c, jsonb_to_recordset(${JSON.stringify(c.steps)}::jsonb)
         as x("stepId" text, department text, title text, status text, owed jsonb, "owedBy" timestamptz)

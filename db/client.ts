@@ -30,6 +30,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Sees every statement and its parameters (the query bench records them to EXPLAIN them). */
   logger?: { logQuery(query: string, params: unknown[]): void };
+  /** Another migrations folder: a test builds a database as an older release left it, then migrates it. */
+  migrationsFolder?: string;
 }
 
 /** Rows of a raw `db.execute` result: postgres.js returns an array, PGlite an object with `rows`. */
@@ -37,36 +39,54 @@ export function rowsOf<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+const committedMigrations = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Applies the migrations of the folder that the database has not had yet (drizzle's journal table says). */
+export async function applyMigrations(database: Pick<Database, 'db' | 'kind'>, folder = committedMigrations) {
+  const { migrate } =
+    database.kind === 'postgres'
+      ? await import('drizzle-orm/postgres-js/migrator')
+      : await import('drizzle-orm/pglite/migrator');
+  // Both migrators take the same drizzle database; each is typed to its own driver's.
+  await migrate(database.db as never, { migrationsFolder: folder });
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    if (options.ownerUrl && options.ownerUrl !== options.url) {
-      const ownerClient = postgres(options.ownerUrl, { max: 1, onnotice: () => {} });
+    const separateOwner = options.ownerUrl !== undefined && options.ownerUrl !== options.url;
+    if (separateOwner) {
+      const ownerClient = postgres(options.ownerUrl!, { max: 1, onnotice: () => {} });
       try {
-        const owner = drizzle({ client: ownerClient, schema });
-        await migrate(owner, { migrationsFolder });
-        await grantApplicationRole(owner as unknown as Db, decodeURIComponent(new URL(options.url).username));
+        const owner = {
+          db: drizzle({ client: ownerClient, schema }) as unknown as Db,
+          kind: 'postgres' as const,
+        };
+        await applyMigrations(owner, options.migrationsFolder);
+        await grantApplicationRole(owner.db, decodeURIComponent(new URL(options.url).username));
       } finally {
         await ownerClient.end({ timeout: 5 });
       }
     }
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => {} });
     const db = drizzle({ client, schema, ...(options.logger ? { logger: options.logger } : {}) });
-    if (!options.ownerUrl) await migrate(db, { migrationsFolder });
-    return { db: db as unknown as Db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+    const database: Database = {
+      db: db as unknown as Db,
+      kind: 'postgres',
+      close: () => client.end({ timeout: 5 }),
+    };
+    if (!separateOwner) await applyMigrations(database, options.migrationsFolder);
+    return database;
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir ?? 'memory://');
   const db = drizzle({ client, schema });
-  await migrate(db, { migrationsFolder });
-  return { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  const database: Database = { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
+  await applyMigrations(database, options.migrationsFolder);
+  return database;
 }
 
 /** Readiness: whether the database answers a trivial statement. */

@@ -1,6 +1,6 @@
 // SLA reports (电子监察) from the summaries the projection maintains (db/sla-changes.ts): exact, and never
 // behind the worklist. Days are China dates, ranges [from, to). A year reads twelve monthly histograms.
-import { and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { rowsOf } from './client.ts';
 import { caseSteps, slaCaseDaily, slaStepDaily, slaStepHistogram } from './schema.ts';
@@ -86,8 +86,9 @@ export interface StepFigures {
   late: number;
 }
 
-/** Steps that ended in the range, per process and step. */
+/** Steps that ended in the range, per process and step (whole months from the monthly rows). */
 export async function stepFigures(db: Db, r: SlaRange): Promise<StepFigures[]> {
+  const d = slaStepDaily;
   return db
     .select({
       processId: slaStepDaily.processId,
@@ -105,8 +106,7 @@ export async function stepFigures(db: Db, r: SlaRange): Promise<StepFigures[]> {
     .from(slaStepDaily)
     .where(
       and(
-        gte(slaStepDaily.day, r.from),
-        lt(slaStepDaily.day, r.to),
+        periodsOf(r, d.grain, d.day),
         r.processId ? eq(slaStepDaily.processId, r.processId) : undefined,
         r.department ? eq(slaStepDaily.department, r.department) : undefined,
       ),
@@ -147,24 +147,29 @@ export interface HistogramRow {
   steps: number;
 }
 
-/** Working-time histograms of the steps that ended in the range (half-hour buckets). */
-export async function stepHistograms(db: Db, r: SlaRange): Promise<HistogramRow[]> {
+/** The range's rows of a table kept per day and per month: the whole months' monthly rows, days around. */
+function periodsOf(r: SlaRange, grain: AnyColumn, day: AnyColumn): SQL {
   const { months, days } = splitByMonths(r.from, r.to);
-  const h = slaStepHistogram;
   const periods = [
     ...(months.length > 0
       ? [
           and(
-            eq(h.grain, 'month'),
-            sql`${h.day} in (${sql.join(
+            eq(grain, 'month'),
+            sql`${day} in (${sql.join(
               months.map((m) => sql`${m}::date`),
               sql`, `,
             )})`,
-          ),
+          )!,
         ]
       : []),
-    ...days.map(([a, b]) => and(eq(h.grain, 'day'), gte(h.day, a), lt(h.day, b))),
+    ...days.map(([a, b]) => and(eq(grain, 'day'), gte(day, a), lt(day, b))!),
   ];
+  return sql`(${sql.join(periods, sql` or `)})`;
+}
+
+/** Working-time histograms of the steps that ended in the range (buckets of db/sla-changes.ts bucketOf). */
+export async function stepHistograms(db: Db, r: SlaRange): Promise<HistogramRow[]> {
+  const h = slaStepHistogram;
   return db
     .select({
       processId: h.processId,
@@ -176,7 +181,7 @@ export async function stepHistograms(db: Db, r: SlaRange): Promise<HistogramRow[
     .from(h)
     .where(
       and(
-        sql`(${sql.join(periods, sql` or `)})`,
+        periodsOf(r, h.grain, h.day),
         r.processId ? eq(h.processId, r.processId) : undefined,
         r.department ? eq(h.department, r.department) : undefined,
       ),
@@ -198,11 +203,11 @@ export async function openOverdueSteps(
   now = new Date(),
 ) {
   const result = await db.execute(sql`
-    select c.process_id as "processId", s.step_id as "stepId", s.department, count(*)::int as steps
-    from ${caseSteps} s join cases c on c.id = s.case_id
+    select s.process_id as "processId", s.step_id as "stepId", s.department, count(*)::int as steps
+    from ${caseSteps} s
     where s.status = 'awaiting_decision' and s.promised_deadline <= ${now.toISOString()}::timestamptz
       ${r.department ? sql`and s.department = ${r.department}` : sql``}
-      ${r.processId ? sql`and c.process_id = ${r.processId}` : sql``}
+      ${r.processId ? sql`and s.process_id = ${r.processId}` : sql``}
     group by 1, 2, 3
   `);
   return rowsOf<OpenOverdue>(result);

@@ -3,7 +3,7 @@
 // cannot change or remove a trail row (no UPDATE, DELETE or TRUNCATE on case_events and access_log), nor
 // switch the append-only triggers off (only a table's owner can). The one removal the engine makes, of a
 // dead workflow task's events, goes through supersede_case_events, which runs with the owner's rights
-// (db/migrations/0006_projection_fence.sql). Granted after every migration, so new tables are covered.
+// (db/migrations/0007_projection_fence.sql). Granted after every migration, so new tables are covered.
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 

@@ -120,7 +120,9 @@ export const cases = pgTable(
     index('cases_status_idx').on(t.status, t.submittedAt, t.id),
     index('cases_submitted_idx').on(t.submittedAt, t.id),
     index('cases_process_idx').on(t.processId, t.submittedAt, t.id),
-    index('cases_deadline_idx').on(sql`coalesce(${t.promisedDeadline}, 'infinity'::timestamptz)`, t.id),
+    index('cases_deadline_idx')
+      .on(sql`coalesce(${t.promisedDeadline}, 'infinity'::timestamptz)`, t.id)
+      .where(sql`${t.status} = 'running'`),
     index('cases_closed_idx').on(t.closedAt, t.id).where(sql`${t.closedAt} is not null`),
     index('cases_case_no_prefix_idx').on(t.caseNo.op('text_pattern_ops')),
     // Running cases by the colour of their own promise (red: deadline past; yellow: yellow_at past).
@@ -162,6 +164,8 @@ export const caseSteps = pgTable(
       .references(() => cases.id),
     stepId: text('step_id').notNull(),
     department: text('department').notNull(),
+    /** The case's process (never changes): the worklist and the reports filter by it without a join. */
+    processId: text('process_id').notNull(),
     title: text('title').notNull(),
     /** See StepStatus in process/definition.ts. */
     status: text('status').notNull(),
@@ -196,7 +200,7 @@ export const caseSteps = pgTable(
     primaryKey({ columns: [t.caseId, t.stepId] }),
     index('case_steps_worklist_idx').on(t.department, t.status, t.dispatchedAt),
     // The worklist (db/tasks.ts): a department's pending steps in urgency order, keyset-paginated; the
-    // yellow instant is carried so counts by urgency read the index alone.
+    // columns after the key are carried so counts by urgency and holder read the index alone.
     index('case_steps_pending_idx')
       .on(
         t.department,
@@ -204,6 +208,11 @@ export const caseSteps = pgTable(
         t.dispatchedAt,
         t.caseId,
         t.stepId,
+        t.promisedDeadline,
+        t.statutoryDeadline,
+        t.yellowAt,
+        t.assignee,
+        t.processId,
       )
       .where(sql`${t.status} = 'awaiting_decision'`),
     index('case_steps_assignee_idx')
@@ -215,9 +224,11 @@ export const caseSteps = pgTable(
         t.stepId,
       )
       .where(sql`${t.status} = 'awaiting_decision' and ${t.assignee} is not null`),
-    // Steps held past a deadline now (search by step clock, the report's open overdue steps).
+    // Steps waiting for the applicant's supplement (search ?awaiting=supplement, the clerks' queue): few.
+    index('case_steps_supplement_idx').on(t.caseId).where(sql`${t.status} = 'supplement_requested'`),
+    // Steps held past their promise now (the report's open overdue steps), read from the index alone.
     index('case_steps_running_clock_idx')
-      .on(t.promisedDeadline, t.yellowAt)
+      .on(t.promisedDeadline, t.processId, t.stepId, t.department)
       .where(sql`${t.status} = 'awaiting_decision'`),
   ],
 );
@@ -246,10 +257,14 @@ export const slaCaseDaily = pgTable(
   (t) => [primaryKey({ columns: [t.department, t.day, t.processId] })],
 );
 
-/** Steps that ended (approved, denied, terminated) per day of their ending, process and step. */
+/**
+ * Steps that ended (approved, denied, terminated) per day of their ending, process and step; kept per day
+ * and per month (`grain`; a month's `day` is its first), like the histogram.
+ */
 export const slaStepDaily = pgTable(
   'sla_step_daily',
   {
+    grain: text('grain').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     processId: text('process_id').notNull(),
     stepId: text('step_id').notNull(),
@@ -267,14 +282,14 @@ export const slaStepDaily = pgTable(
     late: integer('late').notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.day, t.processId, t.stepId] }),
-    index('sla_step_daily_department_idx').on(t.department, t.day),
+    primaryKey({ columns: [t.grain, t.day, t.processId, t.stepId] }),
+    index('sla_step_daily_department_idx').on(t.grain, t.department, t.day),
   ],
 );
 
 /**
- * Working-time histogram of ended steps: half-hour buckets (bucket n holds durations in [n/2 h, (n+1)/2 h)),
- * so p50/p90 over any range are exact to the half hour. Kept twice, per day and per
+ * Working-time histogram of ended steps in buckets (db/sla-changes.ts bucketOf): half hours below 8 working
+ * hours, 2 hours below 40, working days beyond; p50/p90 over any range are exact to the bucket. Kept twice, per day and per
  * month (`grain`; a month's `day` is its first), so a year's report sums twelve months, not 365 days.
  */
 export const slaStepHistogram = pgTable(

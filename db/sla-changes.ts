@@ -48,9 +48,27 @@ export function chinaDay(at: string | Date): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Half-hour buckets of working time: bucket n holds [n/2 h, (n+1)/2 h). */
-export const BUCKET_MS = 1_800_000;
-export const bucketOf = (workingMs: number) => Math.floor(workingMs / BUCKET_MS);
+const HOUR_MS = 3_600_000;
+/**
+ * Buckets of working time, finest where most steps end: half hours below 8 h (buckets 0-15), 2 hours below
+ * 40 h (16-31), working days of 8 h below 400 h (32-76), then one bucket (77). Each bucket is named by
+ * where it starts (bucketStartHours).
+ */
+export function bucketOf(workingMs: number): number {
+  const h = workingMs / HOUR_MS;
+  if (h < 8) return Math.floor(h * 2);
+  if (h < 40) return 16 + Math.floor((h - 8) / 2);
+  if (h < 400) return 32 + Math.floor((h - 40) / 8);
+  return 77;
+}
+
+/** The working hours a bucket starts at. */
+export function bucketStartHours(bucket: number): number {
+  if (bucket < 16) return bucket / 2;
+  if (bucket < 32) return 8 + (bucket - 16) * 2;
+  if (bucket < 77) return 40 + (bucket - 32) * 8;
+  return 400;
+}
 
 export function slaChangesOf(events: CaseEvent[]): SlaChanges {
   const days = new Map<string, CaseDayChange>();

@@ -71,7 +71,7 @@ export async function departmentTasks(db: Db, filter: TaskFilter, now = new Date
         eq(caseSteps.status, 'awaiting_decision'),
         filter.assignee ? eq(caseSteps.assignee, filter.assignee) : undefined,
         filter.unassigned ? isNull(caseSteps.assignee) : undefined,
-        filter.processId ? eq(cases.processId, filter.processId) : undefined,
+        filter.processId ? eq(caseSteps.processId, filter.processId) : undefined,
         filter.urgency ? urgencyCondition(filter.urgency, now) : undefined,
         filter.dueBefore ? sql`${stepDue} < ${filter.dueBefore.toISOString()}::timestamptz` : undefined,
         after,

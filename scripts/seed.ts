@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import postgres from 'postgres';
 import { openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
-import { BUCKET_MS, chinaDay } from '../db/sla-changes.ts';
+import { bucketOf, chinaDay } from '../db/sla-changes.ts';
 import { createUser, findUserByName } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { CATALOG, loadCatalog } from '../processes/index.ts';
@@ -163,6 +163,7 @@ const stepsOut = await copier('case_steps', [
   'case_id',
   'step_id',
   'department',
+  'process_id',
   'title',
   'status',
   'round',
@@ -409,27 +410,29 @@ for (let i = 0; i < total; i++) {
       if (k === firstApplicable) clock = decided;
       closedAt = Math.max(closedAt, decided);
       const endDay = chinaDay(new Date(decided));
-      const key = `${endDay}|${definition.id}|${s.id}`;
-      const sd = stepDays.get(key) ?? {
-        department: s.department,
-        ended: 0,
-        approved: 0,
-        denied: 0,
-        terminated: 0,
-        working_ms: 0,
-        supplement_ms: 0,
-        supplemented: 0,
-        late: 0,
-      };
       const workingMs = Math.round(working * H);
-      sd.ended += 1;
-      sd[status as 'approved' | 'denied' | 'terminated'] += 1;
-      sd.working_ms += workingMs;
-      sd.supplement_ms += Math.round(supplementH * H);
-      sd.supplemented += supplemented ? 1 : 0;
-      sd.late += working > limitH ? 1 : 0;
-      stepDays.set(key, sd);
-      const bucket = Math.floor(workingMs / BUCKET_MS);
+      for (const grainDay of [`day|${endDay}`, `month|${endDay.slice(0, 7)}-01`]) {
+        const key = `${grainDay}|${definition.id}|${s.id}`;
+        const sd = stepDays.get(key) ?? {
+          department: s.department,
+          ended: 0,
+          approved: 0,
+          denied: 0,
+          terminated: 0,
+          working_ms: 0,
+          supplement_ms: 0,
+          supplemented: 0,
+          late: 0,
+        };
+        sd.ended += 1;
+        sd[status as 'approved' | 'denied' | 'terminated'] += 1;
+        sd.working_ms += workingMs;
+        sd.supplement_ms += Math.round(supplementH * H);
+        sd.supplemented += supplemented ? 1 : 0;
+        sd.late += working > limitH ? 1 : 0;
+        stepDays.set(key, sd);
+      }
+      const bucket = bucketOf(workingMs);
       for (const [grain, d] of [
         ['day', endDay],
         ['month', `${endDay.slice(0, 7)}-01`],
@@ -443,6 +446,7 @@ for (let i = 0; i < total; i++) {
       id,
       s.id,
       s.department,
+      definition.id,
       s.title,
       row.status,
       row.round,
@@ -559,6 +563,7 @@ await insertRows(
 await insertRows(
   'sla_step_daily',
   [
+    'grain',
     'day',
     'process_id',
     'step_id',

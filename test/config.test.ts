@@ -1,6 +1,6 @@
 // The configuration: one schema, every default in one place, every bad variable named at once.
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, loadConfig } from '../config.ts';
+import { DEFAULTS, distributedApiProblems, loadConfig } from '../config.ts';
 
 describe('loadConfig', () => {
   it('gives the embedded defaults for an empty environment', () => {
@@ -36,5 +36,24 @@ describe('loadConfig', () => {
     }
     expect(message).toMatch(/^Invalid configuration/);
     for (const name of ['PORT', 'WARNING_FRACTION', 'LOG_LEVEL']) expect(message).toContain(name);
+  });
+
+  it('names what a distributed API process lacks: Temporal, Postgres, the shared applicant hash key', () => {
+    expect(distributedApiProblems(loadConfig({})).map((p) => p.split(' ')[0])).toEqual([
+      'TEMPORAL_ADDRESS',
+      'DATABASE_URL',
+      'APPLICANT_HASH_KEY',
+    ]);
+    const distributed = {
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      DATABASE_URL: 'postgres://yjs:yjs@postgres:5432/yjs',
+      PAYLOAD_KEYS: `k1:${'A'.repeat(43)}=`,
+    };
+    expect(distributedApiProblems(loadConfig(distributed))).toEqual([
+      expect.stringMatching(/^APPLICANT_HASH_KEY is required/),
+    ]);
+    expect(
+      distributedApiProblems(loadConfig({ ...distributed, APPLICANT_HASH_KEY: 'k'.repeat(32) })),
+    ).toEqual([]);
   });
 });

@@ -1,13 +1,21 @@
-// The read model on a real database (PGlite, or the Postgres server in TEST_DATABASE_URL): migrations,
-// idempotent intake and projection, unique case numbers under concurrency, the append-only audit trail and
+// The read model on a real database (PGlite, or the Postgres server in TEST_DATABASE_URL): migrations (and
+// migrating a database an older release left), idempotent intake and projection, unique case numbers under concurrency, the append-only audit trail and
 // its hash chain.
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjection } from '../activities/projection.ts';
+import { percentileHours } from '../api/sla-report.ts';
 import { verifyChain } from '../db/audit.ts';
+import { projectEvents } from '../db/case-events.ts';
 import { caseTimeline, insertCase, listSteps, type NewCase } from '../db/cases.ts';
-import { type Database, rowsOf } from '../db/client.ts';
+import { applyMigrations, type Database, rowsOf } from '../db/client.ts';
+import { stepFigures, stepHistograms } from '../db/reports.ts';
+import { departmentTasks } from '../db/tasks.ts';
 import { createUser } from '../db/users.ts';
 import type { CaseEvent } from '../process/events.ts';
 import { openTestDatabase } from './helpers.ts';
@@ -189,5 +197,368 @@ describe('a dead workflow task’s batch (its worker died before the server reco
       /stale/,
     );
     expect((await caseTimeline(database.db, row.id)).map((e) => e.type)).toContain('step.assigned');
+  });
+});
+
+// Migration 0006 on a database 0005 left with cases in it: case steps get their case's process, the step
+// summaries a monthly grain summed from the days, the histograms the coarser buckets past 8 h; a migrated
+// database then reports what one whose cases the new projection wrote reports.
+describe('migration 0006 (faster reads) over a database at 0005', () => {
+  const MS = 60_000;
+  const H = 60 * MS;
+  /** Step endings as 0005's projection recorded them, with the bucket the new projection gives each by hand. */
+  const endings = [
+    {
+      day: '2026-10-12',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'approved',
+      ms: 15 * MS,
+      supp: 0,
+      late: 0,
+      bucket: 0,
+    },
+    {
+      day: '2026-10-12',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'approved',
+      ms: 3 * H + 10 * MS,
+      supp: 0,
+      late: 0,
+      bucket: 6,
+    },
+    {
+      day: '2026-10-20',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'denied',
+      ms: 9 * H,
+      supp: 2 * H,
+      late: 1,
+      bucket: 16,
+    },
+    {
+      day: '2026-10-20',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'approved',
+      ms: 9 * H + 45 * MS,
+      supp: 0,
+      late: 1,
+      bucket: 16,
+    },
+    {
+      day: '2026-10-31',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'approved',
+      ms: 45 * H,
+      supp: 0,
+      late: 1,
+      bucket: 32,
+    },
+    {
+      day: '2026-11-02',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'approved',
+      ms: 10 * H + 30 * MS,
+      supp: 0,
+      late: 1,
+      bucket: 17,
+    },
+    {
+      day: '2026-11-03',
+      stepId: 'review',
+      dept: 'X',
+      kind: 'terminated',
+      ms: 500 * H,
+      supp: 0,
+      late: 1,
+      bucket: 77,
+    },
+    {
+      day: '2026-11-03',
+      stepId: 'check',
+      dept: 'Y',
+      kind: 'approved',
+      ms: 100 * H,
+      supp: H,
+      late: 1,
+      bucket: 39,
+    },
+  ] as const;
+  // Noon in China on the day of the ending.
+  const endedAt = (day: string) => `${day}T04:00:00.000Z`;
+
+  /** The committed migrations up to 0005 only, as the release before this one shipped them. */
+  function migrationsUpTo0005(): string {
+    const from = fileURLToPath(new URL('../db/migrations', import.meta.url));
+    const to = mkdtempSync(join(tmpdir(), 'migrations-0005-'));
+    mkdirSync(join(to, 'meta'));
+    const journal = JSON.parse(readFileSync(join(from, 'meta/_journal.json'), 'utf8'));
+    journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 5);
+    writeFileSync(join(to, 'meta/_journal.json'), JSON.stringify(journal));
+    for (const e of journal.entries as { tag: string }[])
+      copyFileSync(join(from, `${e.tag}.sql`), join(to, `${e.tag}.sql`));
+    return to;
+  }
+
+  /** 0005's shape: a row per day of ending in sla_step_daily, half-hour buckets per day and month. */
+  async function writeOldSummaries(db: Database['db']) {
+    const daily = new Map<string, { dept: string; e: number[] }>();
+    const histogram = new Map<string, { dept: string; steps: number }>();
+    for (const x of endings) {
+      const key = `${x.day}|${x.stepId}`;
+      const row = daily.get(key) ?? { dept: x.dept, e: [0, 0, 0, 0, 0, 0, 0, 0] };
+      const e = row.e;
+      e[0]! += 1;
+      e[x.kind === 'approved' ? 1 : x.kind === 'denied' ? 2 : 3]! += 1;
+      e[4]! += x.ms;
+      e[5]! += x.supp;
+      e[6]! += x.supp > 0 ? 1 : 0;
+      e[7]! += x.late;
+      daily.set(key, row);
+      const halfHour = Math.floor(x.ms / (H / 2));
+      for (const grainDay of [`day|${x.day}`, `month|${x.day.slice(0, 7)}-01`]) {
+        const hk = `${grainDay}|${x.stepId}|${halfHour}`;
+        histogram.set(hk, { dept: x.dept, steps: (histogram.get(hk)?.steps ?? 0) + 1 });
+      }
+    }
+    for (const [key, { dept, e }] of daily) {
+      const [day, stepId] = key.split('|');
+      await db.execute(sql`
+        insert into sla_step_daily (day, process_id, step_id, department, ended, approved, denied, terminated,
+                                    working_ms, supplement_ms, supplemented, late)
+        values (${day}::date, 'mig', ${stepId}, ${dept}, ${e[0]}, ${e[1]}, ${e[2]}, ${e[3]}, ${e[4]}, ${e[5]},
+                ${e[6]}, ${e[7]})`);
+    }
+    for (const [key, { dept, steps }] of histogram) {
+      const [grain, day, stepId, bucket] = key.split('|');
+      await db.execute(sql`
+        insert into sla_step_histogram (grain, day, process_id, step_id, department, bucket, steps)
+        values (${grain}, ${day}::date, 'mig', ${stepId}, ${dept}, ${Number(bucket)}, ${steps})`);
+    }
+  }
+
+  /** The same endings written by the projection of this release, one case per ending. */
+  async function projectEndings(db: Database['db'], user: string) {
+    for (const x of endings) {
+      const { row } = await insertCase(db, {
+        ...newCase({ processId: 'mig', steps: [{ stepId: x.stepId, department: x.dept, title: x.stepId }] }),
+        submittedBy: user,
+      });
+      const timing = {
+        workingMs: x.ms,
+        supplementMs: x.supp,
+        supplements: x.supp > 0 ? 1 : 0,
+        late: x.late === 1,
+      };
+      const at = endedAt(x.day);
+      const event: CaseEvent =
+        x.kind === 'approved'
+          ? {
+              seq: 1,
+              at,
+              actor: 'u',
+              type: 'step.approved',
+              stepId: x.stepId,
+              opinion: 'ok',
+              outputs: {},
+              timing,
+            }
+          : x.kind === 'denied'
+            ? {
+                seq: 1,
+                at,
+                actor: 'u',
+                type: 'step.denied',
+                stepId: x.stepId,
+                opinion: 'no',
+                reasons: ['r'],
+                timing,
+              }
+            : {
+                seq: 1,
+                at,
+                actor: 'system',
+                type: 'step.terminated',
+                stepId: x.stepId,
+                opinion: 'owed materials not delivered',
+                materials: ['m'],
+                timing,
+              };
+      await projectEvents(db, { caseId: row.id, previousHash: '', events: [event] });
+    }
+  }
+
+  const byKey = <T extends { stepId: string }>(rows: T[], key: (r: T) => string = (r) => r.stepId) =>
+    [...rows].sort((a, b) => key(a).localeCompare(key(b)));
+  const figures = async (db: Database['db'], from: string, to: string) =>
+    byKey(await stepFigures(db, { from, to, processId: 'mig' }));
+  const histograms = async (db: Database['db'], from: string, to: string) =>
+    byKey(
+      await stepHistograms(db, { from, to, processId: 'mig' }),
+      (r) => `${r.stepId}|${String(r.bucket).padStart(3, '0')}`,
+    );
+
+  let migrated: Database;
+  let fresh: Database;
+  let caseId: string;
+  beforeAll(async () => {
+    migrated = await openTestDatabase({ migrationsFolder: migrationsUpTo0005() });
+    const user = (await createUser(migrated.db, { username: 'old-clerk', displayName: 'C', role: 'clerk' }))
+      .id;
+    caseId = randomUUID();
+    await migrated.db.execute(sql`
+      insert into cases (id, case_no, process_id, process_version, status, application, request_hash, submitted_by)
+      values (${caseId}::uuid, 'MIG-20261020-000001', 'mig', 1, 'running', '{}'::jsonb, 'h', ${user}::uuid)`);
+    await migrated.db.execute(sql`
+      insert into case_steps (case_id, step_id, department, title, status, dispatched_at, updated_at)
+      values (${caseId}::uuid, 'review', 'X', 'Review', 'awaiting_decision', now(), now()),
+             (${caseId}::uuid, 'check', 'Y', 'Check', 'blocked', null, now())`);
+    await writeOldSummaries(migrated.db);
+    await applyMigrations(migrated);
+
+    fresh = await openTestDatabase();
+    await projectEndings(
+      fresh.db,
+      (await createUser(fresh.db, { username: 'c2', displayName: 'C', role: 'clerk' })).id,
+    );
+  });
+  afterAll(async () => {
+    await migrated?.close();
+    await fresh?.close();
+  });
+
+  it("gives every case step its case's process, and the worklist filters by it", async () => {
+    const steps = rowsOf<{ step_id: string; process_id: string }>(
+      await migrated.db.execute(
+        sql`select step_id, process_id from case_steps where case_id = ${caseId}::uuid order by step_id`,
+      ),
+    );
+    expect(steps).toEqual([
+      { step_id: 'check', process_id: 'mig' },
+      { step_id: 'review', process_id: 'mig' },
+    ]);
+    const tasks = await departmentTasks(migrated.db, { department: 'X', processId: 'mig', limit: 10 });
+    expect(tasks.map((t) => [t.step.caseId, t.step.stepId])).toEqual([[caseId, 'review']]);
+    expect(await departmentTasks(migrated.db, { department: 'X', processId: 'other', limit: 10 })).toEqual(
+      [],
+    );
+    await expect(
+      migrated.db.execute(sql`update case_steps set process_id = null where case_id = ${caseId}::uuid`),
+    ).rejects.toThrow();
+  });
+
+  it('sums each month of step figures from its days, as the projection now keeps them', async () => {
+    const hand = (rows: readonly (typeof endings)[number][]) => {
+      const by = new Map<string, Record<string, number | string>>();
+      for (const x of rows) {
+        const f = by.get(x.stepId) ?? {
+          processId: 'mig',
+          stepId: x.stepId,
+          department: x.dept,
+          ended: 0,
+          approved: 0,
+          denied: 0,
+          terminated: 0,
+          workingMs: 0,
+          supplementMs: 0,
+          supplemented: 0,
+          late: 0,
+        };
+        (f.ended as number) += 1;
+        (f[x.kind] as number) += 1;
+        (f.workingMs as number) += x.ms;
+        (f.supplementMs as number) += x.supp;
+        (f.supplemented as number) += x.supp > 0 ? 1 : 0;
+        (f.late as number) += x.late;
+        by.set(x.stepId, f);
+      }
+      return [...by.values()].sort((a, b) => String(a.stepId).localeCompare(String(b.stepId)));
+    };
+    const october = endings.filter((x) => x.day < '2026-11-01');
+    // October and November are read from the monthly rows; 15 October to 3 November from the days.
+    expect(await figures(migrated.db, '2026-10-01', '2026-11-01')).toEqual(hand(october));
+    expect(await figures(migrated.db, '2026-10-01', '2026-12-01')).toEqual(hand(endings));
+    expect(await figures(migrated.db, '2026-10-15', '2026-11-03')).toEqual(
+      hand(endings.filter((x) => x.day >= '2026-10-15' && x.day < '2026-11-03')),
+    );
+    for (const [from, to] of [
+      ['2026-10-01', '2026-11-01'],
+      ['2026-10-01', '2026-12-01'],
+      ['2026-10-15', '2026-11-03'],
+    ] as const) {
+      expect(await figures(migrated.db, from, to)).toEqual(await figures(fresh.db, from, to));
+    }
+  });
+
+  it('merges the half-hour buckets past 8 h into the coarser ones, per day and per month', async () => {
+    const hand = (rows: readonly (typeof endings)[number][]) => {
+      const by = new Map<
+        string,
+        { processId: string; stepId: string; department: string; bucket: number; steps: number }
+      >();
+      for (const x of rows) {
+        const key = `${x.stepId}|${String(x.bucket).padStart(3, '0')}`;
+        const h = by.get(key) ?? {
+          processId: 'mig',
+          stepId: x.stepId,
+          department: x.dept,
+          bucket: x.bucket,
+          steps: 0,
+        };
+        h.steps += 1;
+        by.set(key, h);
+      }
+      return [...by.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, h]) => h);
+    };
+    expect(await histograms(migrated.db, '2026-10-01', '2026-12-01')).toEqual(hand(endings));
+    expect(await histograms(migrated.db, '2026-10-20', '2026-11-03')).toEqual(
+      hand(endings.filter((x) => x.day >= '2026-10-20' && x.day < '2026-11-03')),
+    );
+    // 9 h and 9 h 45 share the 8-10 h bucket: the p50 of review's seven is 8, its p90 (500 h) 400.
+    const review = new Map(
+      (await histograms(migrated.db, '2026-10-01', '2026-12-01'))
+        .filter((h) => h.stepId === 'review')
+        .map((h) => [h.bucket, h.steps]),
+    );
+    expect([percentileHours(review, 0.5), percentileHours(review, 0.9)]).toEqual([8, 400]);
+    for (const [from, to] of [
+      ['2026-10-01', '2026-12-01'],
+      ['2026-10-20', '2026-11-03'],
+    ] as const) {
+      expect(await histograms(migrated.db, from, to)).toEqual(await histograms(fresh.db, from, to));
+    }
+  });
+
+  it('goes on adding to the migrated summaries, per day and per month', async () => {
+    const timing = { workingMs: 8 * H + 30 * MS, supplementMs: 0, supplements: 0, late: false };
+    const event: CaseEvent = {
+      seq: 1,
+      at: endedAt('2026-11-02'),
+      actor: 'u',
+      type: 'step.approved',
+      stepId: 'review',
+      opinion: 'ok',
+      outputs: {},
+      timing,
+    };
+    await projectEvents(migrated.db, { caseId, previousHash: '', events: [event] });
+    const review = async (from: string, to: string) =>
+      (await figures(migrated.db, from, to)).find((f) => f.stepId === 'review')!;
+    expect(await review('2026-11-01', '2026-12-01')).toMatchObject({ ended: 3, approved: 2, terminated: 1 });
+    expect(await review('2026-11-02', '2026-11-03')).toMatchObject({ ended: 2, approved: 2 });
+    const buckets = (await histograms(migrated.db, '2026-11-01', '2026-12-01')).filter(
+      (h) => h.stepId === 'review',
+    );
+    // 8 h 30 and 10 h 30: 8-10 h and 10-12 h.
+    expect(buckets.map((h) => [h.bucket, h.steps])).toEqual([
+      [16, 1],
+      [17, 1],
+      [77, 1],
+    ]);
   });
 });

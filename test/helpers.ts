@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { insertCase } from '../db/cases.ts';
-import { type Database, type Db, openDatabase } from '../db/client.ts';
+import { type Database, type DatabaseOptions, type Db, openDatabase } from '../db/client.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { createCaseWorker } from '../services/case-worker.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
@@ -16,9 +16,11 @@ import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 /** A sample material for uploads in tests (a tiny PDF). */
 export const SAMPLE_PDF = SAMPLE_SCAN;
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(
+  options: Pick<DatabaseOptions, 'migrationsFolder'> = {},
+): Promise<Database> {
   const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) return openDatabase({});
+  if (!admin) return openDatabase(options);
   const { default: postgres } = await import('postgres');
   const name = `test_${randomUUID().replace(/-/g, '')}`;
   const sql = postgres(admin, { max: 1, onnotice: () => {} });
@@ -26,7 +28,7 @@ export async function openTestDatabase(): Promise<Database> {
   await sql.end();
   const url = new URL(admin);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 5 });
+  const database = await openDatabase({ ...options, url: url.toString(), poolSize: 5 });
   return {
     ...database,
     close: async () => {

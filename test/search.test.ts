@@ -334,3 +334,59 @@ describe('worklist with owners', () => {
     expect((await api.call('GET', '/api/tasks?cursor=nope', api.tokens.tax)).status).toBe(400);
   });
 });
+
+describe('search by what a case awaits', () => {
+  it("finds the cases waiting for the applicant's supplement on the server, and loses one once answered", async () => {
+    const m = api.tokens.manager!;
+    // Nothing asked for a supplement yet; the approved start-up's Tax, housing-fund, social-insurance and
+    // bank steps, and the newborn's birth certificate and vaccination, await decisions.
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement', m))).toEqual([]);
+    const deciding = ids(await api.call('GET', '/api/cases?awaiting=decision', m));
+    expect(deciding).toEqual(expect.arrayContaining(sorted([approved, newborn])));
+    expect(deciding).not.toContain(denied.id);
+
+    const ask = await decide(approved.id, 'tax', api.tokens.tax!, {
+      outcome: 'supplement',
+      opinion: '材料不齐',
+      items: [{ item: 'articles', reason: '章程缺少签字页' }],
+    });
+    expect(ask.status, JSON.stringify(ask.body)).toBe(200);
+    // At once, for the manager (any department, or Tax's), for Tax's staff; not for HPF, whose step of the
+    // same case still awaits its decision.
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement', m))).toEqual([approved.id]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement&department=TAX', m))).toEqual([
+      approved.id,
+    ]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement&department=HPF', m))).toEqual([]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=decision&department=TAX', m))).toEqual([]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=decision&department=HPF', m))).toEqual([
+      approved.id,
+    ]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement', api.tokens.tax))).toEqual([
+      approved.id,
+    ]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement', api.tokens.hpf))).toEqual([]);
+    const clerkView = await api.call('GET', '/api/cases?awaiting=supplement', api.tokens.clerk);
+    expect(clerkView.body[0].steps.find((s: { stepId: string }) => s.stepId === 'tax').status).toBe(
+      'supplement_requested',
+    );
+
+    const answer = await api.call('POST', `/api/cases/${approved.id}/supplements`, api.tokens.clerk, {
+      stepId: 'tax',
+      note: '已补签字页',
+      materials: {},
+    });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=supplement', m))).toEqual([]);
+    expect(ids(await api.call('GET', '/api/cases?awaiting=decision&department=TAX', m))).toEqual([
+      approved.id,
+    ]);
+  });
+
+  it('refuses an unknown awaiting with a 400 naming it', async () => {
+    const res = await api.call('GET', '/api/cases?awaiting=payment', api.tokens.manager);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors.map((e: { field: string }) => e.field).join(' ')).toContain('awaiting');
+  });
+});

@@ -44,7 +44,10 @@ export const StepFigures = Type.Object({
   terminated: Type.Integer(),
   workingHours: Type.Object({
     p50: Nullable(
-      Type.Number({ description: 'working hours, pauses excluded; to the half hour (its start)' }),
+      Type.Number({
+        description:
+          'working hours, pauses excluded; the start of its bucket: a half hour below 8 h, 2 h below 40 h, then 8 h',
+      }),
     ),
     p90: Nullable(Type.Number()),
     mean: Nullable(Type.Number()),

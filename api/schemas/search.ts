@@ -48,6 +48,12 @@ export const CaseListQuery = Type.Object(
     overdue: Type.Optional(
       Type.Boolean({ description: 'only running cases with a red clock (the case or a step)' }),
     ),
+    awaiting: Type.Optional(
+      Type.Union([Type.Literal('supplement'), Type.Literal('decision')], {
+        description:
+          "running cases with a step waiting for the applicant's supplement (补正) or for its department's decision; with department: a step of that department",
+      }),
+    ),
     submittedFrom: Type.Optional(DateOrInstant('submitted on or after')),
     submittedTo: Type.Optional(DateOrInstant('submitted up to')),
     closedFrom: Type.Optional(DateOrInstant('closed on or after')),
@@ -72,7 +78,7 @@ export const CaseListQuery = Type.Object(
         [Type.Literal('submitted'), Type.Literal('deadline'), Type.Literal('closed'), Type.Literal('caseNo')],
         {
           description:
-            'submitted (newest first), deadline (soonest first), closed (closed cases, latest first), caseNo',
+            'submitted (newest first), deadline (running cases, soonest first), closed (closed cases, latest first), caseNo',
         },
       ),
     ),

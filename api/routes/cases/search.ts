@@ -104,6 +104,7 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
         ...(q.clock ? { clock: q.clock } : {}),
         ...(q.stepClock ? { stepClock: q.stepClock } : {}),
         ...(q.overdue ? { overdue: true } : {}),
+        ...(q.awaiting ? { awaiting: q.awaiting } : {}),
         ...(submitted.from ? { submittedFrom: submitted.from } : {}),
         ...(submitted.to ? { submittedTo: submitted.to } : {}),
         ...(closed.from ? { closedFrom: closed.from } : {}),

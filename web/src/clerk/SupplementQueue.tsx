@@ -14,11 +14,14 @@ import { keys, useDefinition, useDepartmentNames } from '../staff/queries.ts';
 import { PageLoading } from '../staff/StaffLayout.tsx';
 import { uploadMaterial } from './upload.ts';
 
+/** The server finds the cases with a step waiting for a supplement; only those are read in full. */
+const AWAITING = 'awaiting=supplement&limit=100';
+
 export default function SupplementQueue() {
   const { t } = useTranslation();
   const running = useQuery({
-    queryKey: keys.cases('status=running&limit=100'),
-    queryFn: () => get<CaseSummary[]>('/api/cases?status=running&limit=100'),
+    queryKey: keys.cases(AWAITING),
+    queryFn: () => get<CaseSummary[]>(`/api/cases?${AWAITING}`),
     refetchInterval: 60_000,
   });
   const details = useQueries({
@@ -76,7 +79,10 @@ function SupplementCard({ kase, step }: { kase: CaseDetail; step: StepView }) {
         materials: Object.fromEntries(Object.entries(uploads).map(([m, u]) => [m, u.id])),
       });
       setFailure(null);
-      await queryClient.invalidateQueries({ queryKey: keys.case(kase.id) });
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: keys.case(kase.id) }),
+        queryClient.invalidateQueries({ queryKey: keys.cases(AWAITING) }),
+      ]);
     } catch (e) {
       setFailure(e instanceof ApiError ? e.problem.detail : t('error.network'));
     } finally {
