@@ -104,7 +104,7 @@ describe('a company start-up case, end to end', () => {
     expect(detail.body.timeline[2]).toMatchObject({ opinion: '符合设立登记条件', stepId: 'registration' });
 
     const audit = await api.call('GET', `/api/cases/${id}/audit`, api.tokens.manager);
-    expect(audit.body).toEqual({ intact: true, events: 14 });
+    expect(audit.body).toEqual({ intact: true, events: 14, anchor: 'anchored' });
     const log = await api.call('GET', `/api/cases/${id}/access-log`, api.tokens.manager);
     expect(log.body.map((a: { purpose: string }) => a.purpose)).toEqual(
       expect.arrayContaining(['case-detail', 'worklist:registration', 'worklist:seal']),

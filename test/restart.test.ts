@@ -143,7 +143,7 @@ describe('npm start, stopped and started again mid-case', () => {
     const detail = await call(second.url, 'GET', `/api/cases/${id}`, tokens.manager!);
     expect(detail.body.status).toBe('completed');
     const audit = await call(second.url, 'GET', `/api/cases/${id}/audit`, tokens.manager!);
-    expect(audit.body).toEqual({ intact: true, events: 14 });
+    expect(audit.body).toEqual({ intact: true, events: 14, anchor: 'anchored' });
 
     child!.kill('SIGINT');
     expect(await second.exited).toBe(0);
