@@ -2,7 +2,7 @@
 // department's staff, a manager, an admin), on the embedded engine started here as `npm start` runs it (a
 // child process, a temporary DATA_DIR, free ports). Fails on any 5xx, any response that the spec does not
 // declare (status, content type, headers, body schema), and any answer slower than --max-response-time.
-//   npm run fuzz [-- --requests 5000] [--max-examples 10] [--max-response-time 5] [--seed N] [--workers 1]
+//   npm run fuzz [-- --requests 5000] [--max-examples 10] [--max-response-time 5] [--seed N] [--workers 2]
 // Rounds of runs (a new seed each) go on until --requests requests were sent in total. Everything started
 // here (the engine, schemathesis) is stopped by its PID on exit, SIGINT and SIGTERM.
 import { randomInt } from 'node:crypto';
@@ -22,7 +22,7 @@ const { values } = parseArgs({
     'max-examples': { type: 'string', default: env.FUZZ_MAX_EXAMPLES ?? '10' },
     'max-response-time': { type: 'string', default: env.FUZZ_MAX_RESPONSE_TIME ?? '5' },
     seed: { type: 'string', default: env.FUZZ_SEED ?? String(randomInt(2 ** 47)) },
-    workers: { type: 'string', default: env.FUZZ_WORKERS ?? '1' },
+    workers: { type: 'string', default: env.FUZZ_WORKERS ?? '2' },
   },
 });
 const positive = (name: keyof typeof values) => {
