@@ -140,7 +140,7 @@ async function main(): Promise<number> {
       const report = readReport(ndjsonPath);
       total += report.requests;
       const failures = [...report.failures.values()].reduce((a, b) => a + b, 0);
-      if (code !== 0) failed += Math.max(failures, 1);
+      if (code !== 0 && !stopping) failed += Math.max(failures, 1);
       rows.push(
         `  ${`${round + 1} ${run.name}`.padEnd(22)} ${String(report.requests).padStart(6)} requests ` +
           `${((Date.now() - runStarted) / 1000).toFixed(0).padStart(4)} s  slowest ${report.slowestSeconds.toFixed(2)} s  ` +
