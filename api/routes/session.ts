@@ -11,6 +11,7 @@ import { currentUser } from '../plugins/app/auth.ts';
 import { checkCsrf, clearSessionCookie, sessionSecret, setSessionCookie } from '../plugins/app/session.ts';
 import { Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 
 export const SessionUser = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -28,8 +29,8 @@ export const SessionView = Type.Object({
 
 const SignInBody = Type.Object(
   {
-    username: Type.String({ minLength: 1, maxLength: 64 }),
-    password: Type.String({ minLength: 1, maxLength: 200 }),
+    username: Text({ minLength: 1, maxLength: 64 }),
+    password: Text({ minLength: 1, maxLength: 200 }),
   },
   { additionalProperties: false },
 );

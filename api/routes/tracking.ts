@@ -16,6 +16,7 @@ import type { App, AppDeps } from '../deps.ts';
 import { FailureLimiter } from '../failure-limiter.ts';
 import { conflict, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 import { trackingView } from '../tracking-view.ts';
 
 const Day = Type.Union([Type.String({ format: 'date' }), Type.Null()]);
@@ -86,8 +87,8 @@ export const Tracking = Type.Object({
   ]),
 });
 
-const CaseNo = Type.String({ minLength: 1, maxLength: 64 });
-const Code = Type.String({ minLength: 1, maxLength: 64, description: 'the tracking code on the receipt' });
+const CaseNo = Text({ minLength: 1, maxLength: 64 });
+const Code = Text({ minLength: 1, maxLength: 64, description: 'the tracking code on the receipt' });
 
 const RatingView = Type.Object({
   score: Type.Integer(),
@@ -194,7 +195,7 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
             caseNo: CaseNo,
             trackingCode: Code,
             score: Type.Integer({ minimum: 1, maximum: 5 }),
-            comment: Type.Optional(Type.String({ maxLength: 1000 })),
+            comment: Type.Optional(Text({ maxLength: 1000 })),
           },
           { additionalProperties: false },
         ),

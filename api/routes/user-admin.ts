@@ -7,6 +7,7 @@ import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { conflict, notFound } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
+import { Text } from '../schemas/text.ts';
 import { UserRecord } from './users.ts';
 
 const UserParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -31,7 +32,7 @@ export function userAdminRoutes(app: App, deps: AppDeps): void {
         summary: "Set a user's password (ends their browser sessions)",
         params: UserParams,
         body: Type.Object(
-          { password: Type.String({ minLength: 8, maxLength: 200 }) },
+          { password: Text({ minLength: 8, maxLength: 200 }) },
           { additionalProperties: false },
         ),
         response: { 204: Type.Null(), ...problems(400, 401, 403, 404) },

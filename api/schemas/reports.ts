@@ -1,12 +1,13 @@
 // SLA reports (电子监察): the query and the answers.
 import { Type } from 'typebox';
+import { Text } from './text.ts';
 
 export const SlaQuery = Type.Object(
   {
     from: Type.String({ format: 'date', description: 'first day (China time)' }),
     to: Type.String({ format: 'date', description: 'last day (China time), included' }),
-    processId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+    processId: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
+    department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
   },
   { additionalProperties: false },
 );

@@ -1,6 +1,7 @@
 // Search (GET /api/cases) and the worklist's filters: shared pieces and the case list's query and rows.
 import { Type } from 'typebox';
 import { Id, Instant } from './common.ts';
+import { Text } from './text.ts';
 
 /** A China date (the whole day) or an exact instant. */
 export const DateOrInstant = (description: string) =>
@@ -11,7 +12,7 @@ export const DateOrInstant = (description: string) =>
 
 export const Colour = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]);
 
-export const Cursor = Type.String({
+export const Cursor = Text({
   minLength: 1,
   maxLength: 600,
   description: 'the `Next-Cursor` header of the previous page (opaque)',
@@ -28,10 +29,10 @@ export const CaseStatus = Type.Union([
 
 export const CaseListQuery = Type.Object(
   {
-    processId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    processId: Type.Optional(Text({ minLength: 1, maxLength: 64 })),
     status: Type.Optional(CaseStatus),
     department: Type.Optional(
-      Type.String({
+      Text({
         minLength: 1,
         maxLength: 32,
         description: 'cases with a step (that applies) of this department; department staff: their own',
@@ -59,14 +60,14 @@ export const CaseListQuery = Type.Object(
     closedFrom: Type.Optional(DateOrInstant('closed on or after')),
     closedTo: Type.Optional(DateOrInstant('closed up to')),
     caseNo: Type.Optional(
-      Type.String({
+      Text({
         minLength: 1,
         maxLength: 64,
         description: 'a whole case number or its beginning, e.g. YJS-20261128',
       }),
     ),
     applicant: Type.Optional(
-      Type.String({
+      Text({
         minLength: 4,
         maxLength: 64,
         description:

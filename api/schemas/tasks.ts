@@ -76,16 +76,14 @@ export const TaskQuery = Type.Object(
         description: 'mine: tasks you hold; unassigned: tasks nobody has claimed',
       }),
     ),
-    cursor: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 600, description: 'the Next-Cursor header' }),
-    ),
+    cursor: Type.Optional(Text({ minLength: 1, maxLength: 600, description: 'the Next-Cursor header' })),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
   },
   { additionalProperties: false },
 );
 
 export const TaskCountsQuery = Type.Object(
-  { department: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })) },
+  { department: Type.Optional(Text({ minLength: 1, maxLength: 32 })) },
   { additionalProperties: false },
 );
 

@@ -25,7 +25,7 @@ export const NewUserBody = Type.Object(
     department: Type.Optional(Text({ minLength: 1, maxLength: 32 })),
     lead: Type.Optional(Type.Boolean({ description: "department staff only: the department's lead" })),
     password: Type.Optional(
-      Type.String({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
+      Text({ minLength: 8, maxLength: 200, description: 'initial password for signing in at /login' }),
     ),
   },
   { additionalProperties: false },

@@ -1,15 +1,13 @@
 // The browser tests' harness: the whole engine as `npm start` runs it (a child process with its own data
 // folder and free ports), Debian's Chromium driven by playwright-core (Playwright's own browser download
 // cannot work here), axe-core for accessibility, screenshots for the README, and signing in at /login.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import type { DemoCredential } from '../../services/demo-users.ts';
-import { availablePort } from '../../services/ports.ts';
+import { type EngineOptions, type EngineProcess, startEngine } from '../../services/engine-process.ts';
 import { ensureWebBuilt } from '../../services/web-build.ts';
 
 const PROJECT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,115 +47,17 @@ export function ensureChromium(): string {
   return path;
 }
 
-export interface Stack {
-  baseUrl: string;
-  dataDir: string;
-  credentials: DemoCredential[];
-  stop(): Promise<void>;
-}
+export type Stack = Pick<EngineProcess, 'baseUrl' | 'dataDir' | 'credentials' | 'stop'>;
 
-export interface StackOptions {
-  /** Extra environment for the engine (e.g. SESSION_IDLE_MINUTES, DEMO_SIMULATOR=0). */
-  env?: Record<string, string>;
-  /** How long to wait for /readyz (first start installs the Temporal CLI). */
-  readyTimeoutMs?: number;
-}
+export type StackOptions = Pick<EngineOptions, 'env' | 'readyTimeoutMs'>;
 
 /**
- * Starts the engine as `npm start` does, in a child process: the web UI built if stale, a temporary
- * DATA_DIR, free ports for the API, Temporal, its UI and the department simulator. Resolves once /readyz
- * answers and the demo credentials are written.
+ * Starts the engine as `npm start` does, in a child process (services/engine-process.ts), with the web UI
+ * built first if stale. Resolves once /readyz answers and the demo credentials are written.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await ensureWebBuilt({ project: PROJECT });
-  const dataDir = mkdtempSync(join(tmpdir(), 'yjs-browser-'));
-  const port = await availablePort(0);
-  const env = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    TEMPORAL_PORT: String(await availablePort(0)),
-    TEMPORAL_UI_PORT: String(await availablePort(0)),
-    SIMULATOR_PORT: String(await availablePort(0)),
-    ...options.env,
-  };
-  // node --import tsx runs main.ts in this one process (npx tsx would put two more processes between us
-  // and it), so its PID is the engine's own; its own process group lets stop() reach the Temporal server
-  // it started if it does not stop on SIGTERM.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts'], {
-    cwd: PROJECT,
-    env,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let running = true;
-  void exited.then(() => {
-    running = false;
-  });
-
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopChild(child, exited, () => running);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 240_000);
-    const credentialsFile = join(dataDir, 'demo-credentials.json');
-    for (;;) {
-      if (!running) throw new Error(`the engine exited before it was ready:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`the engine was not ready in time:\n${output}`);
-      const credentials = (await isReady(baseUrl)) ? readCredentials(credentialsFile) : undefined;
-      if (credentials) return { baseUrl, dataDir, credentials, stop };
-      await new Promise((r) => setTimeout(r, 300));
-    }
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-async function isReady(baseUrl: string): Promise<boolean> {
-  try {
-    return (await fetch(`${baseUrl}/readyz`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** The demo credentials once main.ts has written them all (with passwords), else undefined. */
-function readCredentials(file: string): DemoCredential[] | undefined {
-  if (!existsSync(file)) return undefined;
-  try {
-    const credentials = JSON.parse(readFileSync(file, 'utf8')) as DemoCredential[];
-    return credentials.length > 0 && credentials.every((c) => c.password && c.token)
-      ? credentials
-      : undefined;
-  } catch {
-    return undefined; // caught mid-write
-  }
-}
-
-/** SIGTERM to the engine's PID; after 30 s, SIGKILL to its process group (it and what it started). */
-async function stopChild(child: ChildProcess, exited: Promise<unknown>, running: () => boolean) {
-  if (!running() || child.pid === undefined) return;
-  child.kill('SIGTERM');
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref());
-  if ((await Promise.race([exited, timeout])) === 'timeout' && running()) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-    await exited;
-  }
+  return startEngine({ ...options, dataDirPrefix: 'yjs-browser-' });
 }
 
 /** Debian's Chromium through playwright-core, headless, in Chinese. */
