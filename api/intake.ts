@@ -103,6 +103,7 @@ export class CaseIntake {
         requestHash: hash,
         materials,
         identifierHashes: applicationIdentifierHashes(this.deps.applicantHashKey, submission.application),
+        calendarRegion: this.deps.calendarRegion,
         steps: definition.steps.map((s) => {
           const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
           return {

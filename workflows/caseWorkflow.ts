@@ -11,11 +11,14 @@ import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
 import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
 import { Alarms } from './alarms.ts';
+import { calendarRefusal } from './calendar-refusal.ts';
 import {
   assignUpdate,
+  type CalendarResult,
   type CaseChange,
   type CaseInput,
   type CaseState,
+  calendarUpdate,
   chainHeadsQuery,
   closeStageUpdate,
   type DecideArgs,
@@ -188,6 +191,20 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       return apply(machine.redispatch(args.stepId, args.actor.userId, Date.now()));
     },
     { validator: (args) => refuse(machine.checkRedispatch(args.stepId)) },
+  );
+
+  setHandler(
+    calendarUpdate,
+    async (args): Promise<CalendarResult> => {
+      refuse(calendarRefusal(machine, clocks, args.calendar));
+      clocks!.adopt(args.calendar);
+      const fx = machine.recountDeadlines(args.calendar.region, clocks!.years(), args.actor, Date.now());
+      const known = fx.events.filter((e) =>
+        e.type === 'case.calendar_updated' ? e.deadline !== undefined : e.type === 'step.deadlines_updated',
+      );
+      return { ...(await apply(fx)), deadlines: known.length };
+    },
+    { validator: (args) => refuse(calendarRefusal(machine, clocks, args.calendar)) },
   );
 
   await opened;

@@ -108,6 +108,18 @@ export interface RedispatchArgs {
   actor: Actor;
 }
 
+export interface CalendarArgs {
+  /** The region's effective calendar as just published: a snapshot, recorded in the case's history. */
+  calendar: WorkingCalendar;
+  /** The administrator who published it. */
+  actor: string;
+}
+
+export interface CalendarResult extends CaseChange {
+  /** Clocks (the case's promise, steps' clocks) whose deadlines the calendar made known or moved. */
+  deadlines: number;
+}
+
 export interface IntakeResult extends CaseChange {
   /** Steps released to their departments at intake. */
   dispatched: string[];
@@ -140,3 +152,9 @@ export const stateQuery = defineQuery<CaseState>('state');
 export const chainHeadsQuery = defineQuery<[number, string][]>('chainHeads');
 /** Staff claim or release a step, or the department's lead assigns it to a colleague (承办人). */
 export const assignUpdate = defineUpdate<CaseChange, [Assignment]>('assign');
+/**
+ * A calendar year published after intake reaches the running case: it counts with the region's new
+ * snapshot from now on, and records the deadlines that became known. The validator refuses, without
+ * touching history, a case without clocks, another region's calendar, one it has already, or an older one.
+ */
+export const calendarUpdate = defineUpdate<CalendarResult, [CalendarArgs]>('publishCalendar');
