@@ -6,7 +6,7 @@
 // cases' own work); a case that does not answer is tried again and, if it still does not, reported by its
 // number, never skipped silently. Publishing the same year again delivers to whatever was missed: cases
 // that have the calendar already answer 'calendar-current' and record nothing.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
@@ -67,9 +67,14 @@ async function regionsCountingWith(calendars: CalendarStore, region: string): Pr
   return found;
 }
 
-/** One Update id per case and calendar content: a repeat of the same delivery is applied once. */
-function updateIdOf(calendar: WorkingCalendar): string {
-  return `calendar-${createHash('sha256').update(canonicalJson(calendar)).digest('hex').slice(0, 32)}`;
+/**
+ * One Update id per delivery and calendar content: a retry within the delivery is applied once. A later
+ * delivery has its own id (Temporal would answer a reused one with the first outcome, unasked), and finds
+ * out from the workflow's validator whether the case has the calendar already.
+ */
+function updateIdOf(delivery: string, calendar: WorkingCalendar): string {
+  const content = createHash('sha256').update(canonicalJson(calendar)).digest('hex').slice(0, 32);
+  return `calendar-${content}-${delivery}`;
 }
 
 export async function deliverCalendar(
@@ -80,10 +85,11 @@ export async function deliverCalendar(
 ): Promise<CalendarDelivery> {
   const o = { ...DEFAULTS, ...options };
   const result: CalendarDelivery = { cases: 0, updated: 0, deadlines: 0, current: 0, skipped: 0, failed: [] };
+  const delivery = randomUUID();
   for (const region of await regionsCountingWith(deps.calendars, publishedRegion)) {
     const calendar = await deps.calendars.effective(region);
     if (!calendar) continue;
-    const updateId = updateIdOf(calendar);
+    const updateId = updateIdOf(delivery, calendar);
     const offer = async (kase: RunningCase) => {
       result.cases++;
       let problem = '';

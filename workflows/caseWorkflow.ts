@@ -107,6 +107,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     data: { ...machine.data },
     seq: machine.seq,
     written: projector.written,
+    deadlines: deadlinesOf(machine),
   });
   setHandler(stateQuery, state);
   setHandler(chainHeadsQuery, () => projector.chainHeads());
@@ -213,6 +214,15 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   await http.settle();
   await projector.flushed();
   return state();
+}
+
+function deadlinesOf(machine: CaseMachine): CaseState['deadlines'] {
+  const promised = machine.deadlineOf(undefined, 'promised');
+  const steps = Object.entries(machine.steps).filter(([, s]) => Object.keys(s.deadlines).length > 0);
+  return {
+    ...(promised ? { promised } : {}),
+    steps: Object.fromEntries(steps.map(([id, s]) => [id, { ...s.deadlines }])),
+  };
 }
 
 /** Turns a machine problem into the Update failure the API maps to an HTTP status (type = problem code). */

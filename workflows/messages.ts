@@ -5,7 +5,7 @@ import type { Assignment, Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { Actor, DecisionOutcome, OutputValue } from '../process/decision.ts';
 import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
-import type { SpecialStageKind } from '../process/events.ts';
+import type { SpecialStageKind, StepDeadlines } from '../process/events.ts';
 
 export interface CaseInput {
   caseId: string;
@@ -47,6 +47,8 @@ export interface CaseState {
    * removed or re-hashed event is found even where every row's own hash is consistent.
    */
   written?: { seq: number; hash: string };
+  /** The deadlines as last counted: the case's promise, and each dispatched step's clocks. */
+  deadlines: { promised?: string; steps: Record<string, StepDeadlines> };
 }
 
 export interface DecideArgs {
