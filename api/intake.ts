@@ -107,6 +107,7 @@ export class CaseIntake {
         requestHash: hash,
         materials,
         identifierHashes: applicationIdentifierHashes(this.deps.applicantHashKey, submission.application),
+        calendarRegion: this.deps.calendarRegion,
         steps: definition.steps.map((s) => {
           const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
           return {
@@ -150,7 +151,8 @@ export class CaseIntake {
       adapters[step.id] = 'http';
       httpAttempts[step.department] = integration.maximumAttempts ?? 10;
     }
-    // The calendar goes into the workflow's input: a snapshot, so later changes never alter this case.
+    // The calendar goes into the workflow's input: a snapshot. A year published later reaches the case as a
+    // recorded Update (api/calendar-delivery.ts), so its history always says which calendar it counted with.
     const calendar = await this.deps.calendars.effective(this.deps.calendarRegion);
     if (!calendar) throw new Error(`no calendar for region ${this.deps.calendarRegion}`);
     await this.start(row, definition, {

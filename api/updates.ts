@@ -40,6 +40,10 @@ const STATUS: Record<MachineProblem['code'], [number, string]> = {
   'held-by-system': [409, "With the department's own system"],
   'task-claimed': [409, 'Task claimed by someone else'],
   'not-assignable': [409, 'Not in the worklist'],
+  'no-clocks': [409, 'Case without clocks'],
+  'calendar-current': [409, 'Calendar already current'],
+  'calendar-stale': [409, 'Calendar older than the case’s'],
+  'other-region': [409, 'Another region'],
 };
 
 export function problemFor(code: MachineProblem['code'], detail: string, errors?: FieldError[]): Problem {

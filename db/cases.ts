@@ -42,6 +42,8 @@ export interface NewCase {
   materials?: Record<string, string>;
   /** Keyed hashes of the applicant's identifiers, for search (never the identifiers). */
   identifierHashes?: string[];
+  /** The calendar region the case's clocks count with. */
+  calendarRegion?: string;
 }
 
 /** What intake needs back of a case. */
@@ -99,10 +101,11 @@ export async function insertCase(
       returning last
     ), c as (
       insert into cases (id, case_no, process_id, process_version, status, application, idempotency_key,
-                         request_hash, submitted_by, submitted_at, updated_at)
+                         request_hash, submitted_by, submitted_at, updated_at, calendar_region)
       select ${c.id}::uuid, ${`${c.caseNoPrefix}-${day}-`} || lpad(n.last::text, 6, '0'), ${c.processId},
              ${c.processVersion}, 'running', ${JSON.stringify(c.application)}::jsonb, ${c.idempotencyKey ?? null},
-             ${c.requestHash}, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz
+             ${c.requestHash}, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz,
+             ${c.calendarRegion ?? null}
       from n
       on conflict do nothing
       returning id, case_no

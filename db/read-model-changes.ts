@@ -134,6 +134,14 @@ export function changesOf(events: CaseEvent[]): { steps: StepChange[]; kase: Cas
         kase.deadline = e.deadline ?? null;
         kase.yellowAt = e.yellowAt ?? null;
         break;
+      case 'step.deadlines_updated':
+        set(e.stepId, e.at, deadlines(e));
+        break;
+      case 'case.calendar_updated':
+        // A deadline the new calendar made known (or moved); without one the case row keeps its own.
+        if (e.deadline) kase.deadline = e.deadline;
+        if (e.yellowAt) kase.yellowAt = e.yellowAt;
+        break;
       case 'step.assigned':
         set(e.stepId, e.at, { assignee: e.assignee });
         break;

@@ -111,6 +111,12 @@ export const cases = pgTable(
     yellowAt: timestamp('yellow_at', { withTimezone: true }),
     /** SHA-256 of the applicant's tracking code (办件查询码), shown once on the receipt. */
     trackingCodeHash: text('tracking_code_hash'),
+    /**
+     * The working-day calendar region the case counts with (its workflow has the snapshot): publishing a
+     * year reaches the running cases of that region and of the regions extending it. Null for cases
+     * accepted before the column existed: they are offered every publication, and the workflow says.
+     */
+    calendarRegion: text('calendar_region'),
   },
   (t) => [
     uniqueIndex('cases_idempotency_idx')

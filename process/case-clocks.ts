@@ -4,10 +4,12 @@
 // workflow asks it for deadlines and for the next alarm to sleep until. What a clock is, and how it
 // reads at an instant, is step-clock.ts (shared with the API); this adds the workflow's alarms.
 //
-// Determinism: the calendar comes in the workflow's input (a snapshot taken at intake), so publishing or
-// correcting a calendar never changes the history of a running case; new cases get the new calendar.
+// Determinism: the calendar comes in the workflow's input (a snapshot taken at intake). A calendar published
+// later reaches a running case only as a message in its history (the publishCalendar Update, carrying the
+// region's new snapshot), so replaying the history always counts with the calendar it counted with then.
 
 import { CalendarRangeError, type WorkingCalendar } from './calendar.ts';
+import { canonicalJson } from './canonical-json.ts';
 import { type ClockSpan, type ClockWarning, deadlineOf, isStarted, type StartedSpan } from './clock.ts';
 import type { ProcessDefinition, TimeLimit } from './definition.ts';
 import { stepById } from './definition.ts';
@@ -29,15 +31,39 @@ export interface ClockAlarm {
   at: number;
 }
 
+/**
+ * How a calendar offered to a running case compares with the one it counts with: the same region's newer
+ * snapshot ('newer': adopt it), the very same ('current'), one that lacks a year the case already knows
+ * ('stale': an older publication arriving late must not take a year away), or another region's.
+ */
+export type CalendarComparison = 'newer' | 'current' | 'stale' | 'other-region';
+
 export class CaseClocks {
   /** Alarms already fired, by `${stepId ?? 'case'}/${clock}/${kind}`: each fires once. */
   private readonly fired = new Set<string>();
 
   constructor(
     private readonly definition: ProcessDefinition,
-    private readonly calendar: WorkingCalendar,
+    private calendar: WorkingCalendar,
     private readonly warning: ClockWarning,
   ) {}
+
+  compare(offered: WorkingCalendar): CalendarComparison {
+    if (offered.region !== this.calendar.region) return 'other-region';
+    if (Object.keys(this.calendar.years).some((year) => !(year in offered.years))) return 'stale';
+    return canonicalJson(offered) === canonicalJson(this.calendar) ? 'current' : 'newer';
+  }
+
+  /** Counts with `calendar` from now on (check it with compare first). Deadlines are recomputed on demand. */
+  adopt(calendar: WorkingCalendar): void {
+    this.calendar = calendar;
+    this.instants.clear();
+  }
+
+  /** The years of the calendar the case counts with. */
+  years(): string[] {
+    return Object.keys(this.calendar.years).sort();
+  }
 
   /** Deadlines of a step whose clock (re)started at `now`, with the pauses so far. */
   deadlines(stepId: string, clock: ClockSpan, now: number): StepDeadlines {

@@ -76,6 +76,9 @@ export interface Effects {
   withdraw: { stepId: string; adapter: AdapterKind }[];
 }
 
+/** Why a running case does not take a calendar offered to it (see CaseClocks.compare). */
+export type CalendarRefusal = 'no-clocks' | 'calendar-current' | 'calendar-stale' | 'other-region';
+
 export interface MachineProblem {
   code:
     | DecisionProblem['code']
@@ -86,7 +89,8 @@ export interface MachineProblem {
     | 'no-incident'
     | 'held-by-system'
     | 'task-claimed'
-    | 'not-assignable';
+    | 'not-assignable'
+    | CalendarRefusal;
   message: string;
   errors?: { field: string; message: string }[];
 }
@@ -567,9 +571,48 @@ export class CaseMachine {
     return fx;
   }
 
+  /**
+   * A calendar published after intake reached the case (the clock module counts with it already): every
+   * deadline it makes known or moves is recorded anew, the case's promise and each step's whose clock has
+   * not stopped. A step's deadlines are those its clock got at its last (re)start, counted with the new
+   * calendar: a paused clock keeps its pause open, and is counted again when it resumes.
+   */
+  recountDeadlines(region: string, years: string[], actor: string, now: number): Effects {
+    const fx = this.effects();
+    const promise: { deadline?: string; yellowAt?: string } = {};
+    if (this.startedAt !== undefined) {
+      const deadline = this.options.caseDeadline?.(this.startedAt);
+      if (deadline !== undefined && deadline !== this.caseDeadlineValue) {
+        this.caseDeadlineValue = deadline;
+        promise.deadline = deadline;
+        const yellowAt = this.options.caseYellowAt?.(this.startedAt);
+        if (yellowAt !== undefined) promise.yellowAt = yellowAt;
+      }
+    }
+    this.emit(fx, now, actor, { type: 'case.calendar_updated', region, years, ...promise });
+    for (const [stepId, step] of Object.entries(this.steps)) {
+      const clock = step.clock;
+      if (!isStarted(clock) || clock.stoppedAt !== undefined) continue;
+      const closed = clock.pauses.filter((p) => p.to !== undefined);
+      const lastStart = Math.max(clock.startedAt, ...closed.map((p) => p.to!));
+      const deadlines =
+        this.options.deadlines?.(stepId, { startedAt: clock.startedAt, pauses: closed }, lastStart) ?? {};
+      if (sameDeadlines(deadlines, step.deadlines)) continue;
+      step.deadlines = deadlines;
+      this.emit(fx, now, actor, { type: 'step.deadlines_updated', stepId, ...deadlines });
+    }
+    return fx;
+  }
+
   /** The deadline of a clock, as last computed (for warnings). */
   deadlineOf(stepId: string | undefined, clock: 'promised' | 'statutory'): string | undefined {
     if (stepId === undefined) return this.caseDeadlineValue;
     return this.steps[stepId]?.deadlines[clock];
   }
+}
+
+function sameDeadlines(a: StepDeadlines, b: StepDeadlines): boolean {
+  return (
+    a.promised === b.promised && a.statutory === b.statutory && a.yellowAt === b.yellowAt && a.note === b.note
+  );
 }

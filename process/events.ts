@@ -95,6 +95,17 @@ export type CaseEvent = EventBase &
     | { type: 'step.assigned'; stepId: string; action: AssignAction; assignee: string | null }
     | { type: 'step.deficiency_resolved'; stepId: string; materials: string[]; remaining: string[] }
     | { type: 'step.incident'; stepId: string; message: string }
+    // A calendar published after intake reached the case (its region's new snapshot): the deadlines it
+    // made known or moved, for the case's promise and for each step whose clock had not stopped.
+    | {
+        type: 'case.calendar_updated';
+        region: string;
+        /** The calendar years the case knows now. */
+        years: string[];
+        deadline?: string;
+        yellowAt?: string;
+      }
+    | ({ type: 'step.deadlines_updated'; stepId: string } & StepDeadlines)
     | { type: 'step.redispatched'; stepId: string }
     | {
         type: 'step.warning';

@@ -11,11 +11,14 @@ import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
 import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
 import { Alarms } from './alarms.ts';
+import { calendarRefusal } from './calendar-refusal.ts';
 import {
   assignUpdate,
+  type CalendarResult,
   type CaseChange,
   type CaseInput,
   type CaseState,
+  calendarUpdate,
   chainHeadsQuery,
   closeStageUpdate,
   type DecideArgs,
@@ -104,6 +107,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     data: { ...machine.data },
     seq: machine.seq,
     written: projector.written,
+    deadlines: deadlinesOf(machine),
   });
   setHandler(stateQuery, state);
   setHandler(chainHeadsQuery, () => projector.chainHeads());
@@ -190,12 +194,35 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     { validator: (args) => refuse(machine.checkRedispatch(args.stepId)) },
   );
 
+  setHandler(
+    calendarUpdate,
+    async (args): Promise<CalendarResult> => {
+      refuse(calendarRefusal(machine, clocks, args.calendar));
+      clocks!.adopt(args.calendar);
+      const fx = machine.recountDeadlines(args.calendar.region, clocks!.years(), args.actor, Date.now());
+      const known = fx.events.filter((e) =>
+        e.type === 'case.calendar_updated' ? e.deadline !== undefined : e.type === 'step.deadlines_updated',
+      );
+      return { ...(await apply(fx)), deadlines: known.length };
+    },
+    { validator: (args) => refuse(calendarRefusal(machine, clocks, args.calendar)) },
+  );
+
   await opened;
   await condition(() => machine.outcome !== undefined && allHandlersFinished());
   await alarms?.settle();
   await http.settle();
   await projector.flushed();
   return state();
+}
+
+function deadlinesOf(machine: CaseMachine): CaseState['deadlines'] {
+  const promised = machine.deadlineOf(undefined, 'promised');
+  const steps = Object.entries(machine.steps).filter(([, s]) => Object.keys(s.deadlines).length > 0);
+  return {
+    ...(promised ? { promised } : {}),
+    steps: Object.fromEntries(steps.map(([id, s]) => [id, { ...s.deadlines }])),
+  };
 }
 
 /** Turns a machine problem into the Update failure the API maps to an HTTP status (type = problem code). */

@@ -5,7 +5,7 @@ import type { Assignment, Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { Actor, DecisionOutcome, OutputValue } from '../process/decision.ts';
 import type { AdapterKind, CaseStatus, ProcessDefinition, StepStatus } from '../process/definition.ts';
-import type { SpecialStageKind } from '../process/events.ts';
+import type { SpecialStageKind, StepDeadlines } from '../process/events.ts';
 
 export interface CaseInput {
   caseId: string;
@@ -47,6 +47,8 @@ export interface CaseState {
    * removed or re-hashed event is found even where every row's own hash is consistent.
    */
   written?: { seq: number; hash: string };
+  /** The deadlines as last counted: the case's promise, and each dispatched step's clocks. */
+  deadlines: { promised?: string; steps: Record<string, StepDeadlines> };
 }
 
 export interface DecideArgs {
@@ -108,6 +110,18 @@ export interface RedispatchArgs {
   actor: Actor;
 }
 
+export interface CalendarArgs {
+  /** The region's effective calendar as just published: a snapshot, recorded in the case's history. */
+  calendar: WorkingCalendar;
+  /** The administrator who published it. */
+  actor: string;
+}
+
+export interface CalendarResult extends CaseChange {
+  /** Clocks (the case's promise, steps' clocks) whose deadlines the calendar made known or moved. */
+  deadlines: number;
+}
+
 export interface IntakeResult extends CaseChange {
   /** Steps released to their departments at intake. */
   dispatched: string[];
@@ -140,3 +154,9 @@ export const stateQuery = defineQuery<CaseState>('state');
 export const chainHeadsQuery = defineQuery<[number, string][]>('chainHeads');
 /** Staff claim or release a step, or the department's lead assigns it to a colleague (承办人). */
 export const assignUpdate = defineUpdate<CaseChange, [Assignment]>('assign');
+/**
+ * A calendar year published after intake reaches the running case: it counts with the region's new
+ * snapshot from now on, and records the deadlines that became known. The validator refuses, without
+ * touching history, a case without clocks, another region's calendar, one it has already, or an older one.
+ */
+export const calendarUpdate = defineUpdate<CalendarResult, [CalendarArgs]>('publishCalendar');

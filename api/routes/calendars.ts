@@ -1,6 +1,6 @@
 // Working-day calendars (admin): publish a year's holidays and make-up working days as the State Council
 // announces them each November, and regional additions (a city's local days off). New cases use the new
-// calendar; running ones keep the snapshot they started with.
+// calendar; running ones get it delivered (api/calendar-delivery.ts) before the publication answers.
 
 import { Type } from 'typebox';
 import {
@@ -11,10 +11,11 @@ import {
   validateCalendar,
   type WorkingCalendar,
 } from '../../process/calendar.ts';
+import { deliverCalendar } from '../calendar-delivery.ts';
 import type { App, AppDeps } from '../deps.ts';
-import { requireRole } from '../plugins/app/auth.ts';
+import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
-import { CalendarView, RegionBody, YearBody } from '../schemas/calendars.ts';
+import { CalendarView, PublishedYearView, RegionBody, YearBody } from '../schemas/calendars.ts';
 import { problems } from '../schemas/common.ts';
 import { Text } from '../schemas/text.ts';
 
@@ -79,9 +80,12 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
         summary: "Publish a year's days off and make-up working days for a region",
         description:
           "For 'CN': the State Council's notice. For a region: its additional days off (a region may add " +
-          'days off, never remove national ones). Every problem is listed at once.',
+          'days off, never remove national ones). Every problem is listed at once. The new calendar is ' +
+          'then delivered to the running cases of the region and of the regions extending it: their ' +
+          'deadlines that were unknown (past the last published year) become known. The answer says how ' +
+          'many cases took it, and lists any that did not answer (publishing the year again reaches them).',
         body: YearBody,
-        response: { 200: CalendarView, ...problems(400, 401, 403) },
+        response: { 200: PublishedYearView, ...problems(400, 401, 403) },
       },
     },
     async (request) => {
@@ -113,7 +117,13 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
       }
       refuseInvalid(effective);
       await deps.calendars.putYear(region, year, days);
-      return (await deps.calendars.effective(region))!;
+      const runningCases = await deliverCalendar(deps, region, currentUser(request).id);
+      const { failed, ...counts } = runningCases;
+      request.log.info(
+        { region, year, ...counts, failed: failed.length },
+        'calendar delivered to running cases',
+      );
+      return { ...(await deps.calendars.effective(region))!, runningCases };
     },
   );
 

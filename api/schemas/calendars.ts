@@ -37,3 +37,21 @@ export const CalendarView = Type.Object({
     Type.Object({ offDays: Type.Array(Type.String()), makeupWorkdays: Type.Array(Type.String()) }),
   ),
 });
+
+/** What publishing a year did to the running cases that count with it (api/calendar-delivery.ts). */
+export const CalendarDeliveryView = Type.Object({
+  cases: Type.Integer({ description: 'Running cases offered the new calendar' }),
+  updated: Type.Integer({ description: 'Cases that took it' }),
+  deadlines: Type.Integer({ description: 'Deadlines it made known or moved' }),
+  current: Type.Integer({ description: 'Cases that counted with it (or a newer one) already' }),
+  skipped: Type.Integer({ description: 'Cases that closed meanwhile, or have no clocks' }),
+  failed: Type.Array(Type.Object({ caseId: Type.String(), caseNo: Type.String(), problem: Type.String() }), {
+    description: 'Cases that did not answer after every attempt: publish the year again to reach them',
+  }),
+});
+
+/** The region's calendar as published, and what the publication did to the running cases. */
+export const PublishedYearView = Type.Object({
+  ...CalendarView.properties,
+  runningCases: CalendarDeliveryView,
+});

@@ -119,13 +119,24 @@ export default function Calendars() {
     setProblems([]);
     setResult(null);
     try {
-      await post('/api/calendars/years', {
+      const { runningCases } = await post<{
+        runningCases: { updated: number; deadlines: number; failed: unknown[] };
+      }>('/api/calendars/years', {
         region: pubRegion,
         year: pubYear,
         offDays: days(offDays),
         makeupWorkdays: days(makeup),
       });
-      setResult({ type: 'success', text: t('calendars.published', { region: pubRegion, year: pubYear }) });
+      setResult({
+        type: runningCases.failed.length > 0 ? 'error' : 'success',
+        text: t('calendars.published', {
+          region: pubRegion,
+          year: pubYear,
+          updated: runningCases.updated,
+          deadlines: runningCases.deadlines,
+          failed: runningCases.failed.length,
+        }),
+      });
       await queryClient.invalidateQueries({ queryKey: ['calendars'] });
       await queryClient.invalidateQueries({ queryKey: ['calendar'] });
     } catch (e) {

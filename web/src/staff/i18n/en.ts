@@ -352,6 +352,8 @@ export const en = {
     'step.incident': 'Department system incident',
     'step.redispatched': 'Redispatched',
     'step.deficiency_resolved': 'Promised materials attached',
+    'case.calendar_updated': 'New holiday calendar applied',
+    'step.deadlines_updated': 'Deadline set by the new calendar',
   },
   audit: {
     title: 'Audit chain',
@@ -429,7 +431,8 @@ export const en = {
     offDays: 'Days off',
     makeupDays: 'Make-up working days',
     publish: 'Publish',
-    published: 'Published the {{year}} calendar of {{region}}.',
+    published:
+      'Published the {{year}} calendar of {{region}}. Running cases updated: {{updated}} (deadlines now known or moved: {{deadlines}}); not reached: {{failed}}.',
     problems_one: 'The calendar has {{count}} problem:',
     problems_other: 'The calendar has {{count}} problems:',
   },

@@ -344,6 +344,8 @@ export const zh = {
     'step.incident': '部门系统异常',
     'step.redispatched': '重新派发',
     'step.deficiency_resolved': '容缺材料已补交',
+    'case.calendar_updated': '适用新发布的节假日安排',
+    'step.deadlines_updated': '按新日历确定期限',
   },
   audit: {
     title: '审计链校验',
@@ -418,7 +420,8 @@ export const zh = {
     offDays: '放假日期',
     makeupDays: '调休上班日期',
     publish: '发布',
-    published: '已发布 {{region}} {{year}} 年日历。',
+    published:
+      '已发布 {{region}} {{year}} 年日历。已更新在办件 {{updated}} 件（新确定或调整的期限 {{deadlines}} 个）；未送达 {{failed}} 件。',
     problems: '日历有 {{count}} 处问题：',
   },
 };
