@@ -27,7 +27,32 @@ export const DEFAULTS = {
   sessionIdleMinutes: 30,
   /** Where department systems send callbacks when PUBLIC_URL is not set (the embedded API). */
   publicUrl: 'http://127.0.0.1:3000',
+  /** Per client address (callbacks: per department system's address) in a sliding minute. */
+  limits: {
+    /** Unknown tokens and sessions; past them every credential from the address waits. */
+    authFailures: { max: 20, windowMs: 60_000 },
+    /** Bad callback signatures. */
+    signatureFailures: { max: 20, windowMs: 60_000 },
+    /** Sign-in attempts, right or wrong (wrong ones are also counted per user name, see routes/session.ts). */
+    signIn: { max: 60, windowMs: 60_000 },
+    /** Tracking requests (failures are also counted per case number, see routes/tracking.ts). */
+    tracking: { max: 60, windowMs: 60_000 },
+    callbacks: { max: 1200, windowMs: 60_000 },
+  } as Limits,
 } as const;
+
+export interface Allowance {
+  max: number;
+  windowMs: number;
+}
+
+export interface Limits {
+  authFailures: Allowance;
+  signatureFailures: Allowance;
+  signIn: Allowance;
+  tracking: Allowance;
+  callbacks: Allowance;
+}
 
 export interface ClockWarningConfig {
   fraction?: number;
@@ -103,6 +128,11 @@ export const EnvSchema = Type.Object({
   TEMPORAL_UI_ORIGIN: Type.Optional(
     Text('origin(s) of the Temporal UI allowed to call /codec (comma-separated); default: the embedded UI'),
   ),
+  CORS_ORIGINS: Type.Optional(
+    Text(
+      'browser origins allowed to call /api with a bearer token (comma-separated); unset: none (CORS off)',
+    ),
+  ),
   TASK_QUEUE: Text('Temporal task queue of the case worker', DEFAULTS.taskQueue),
   CASE_NO_PREFIX: Text('prefix of case numbers, e.g. YJS-20261128-000001', DEFAULTS.caseNoPrefix),
   APPLICANT_HASH_KEY: Type.Optional(
@@ -145,6 +175,8 @@ export interface Config {
   payloadKeys?: { id: string; key: string }[];
   /** Browser origins of a Temporal UI allowed to call the codec endpoint; absent: the embedded UI's. */
   temporalUiOrigins?: string[];
+  /** Browser origins allowed to call /api (CORS, bearer tokens only); absent: none. */
+  corsOrigins?: string[];
   /** Prefix of human-readable case numbers, e.g. YJS-20261128-000001. */
   caseNoPrefix: string;
   logLevel: string;
@@ -209,6 +241,9 @@ export function distributedApiProblems(config: Config): string[] {
         ]),
   ];
 }
+
+/** Origins as browsers send them: scheme://host[:port], no trailing slash. */
+const originsOf = (list: string) => list.split(',').map((o) => o.trim().replace(/\/$/, ''));
 
 function trustProxyOf(value: string | undefined): { trustProxy?: boolean | string } {
   if (value === undefined || value === '0' || value === 'false') return {};
@@ -280,9 +315,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.TEMPORAL_UI_PORT !== undefined ? { temporalUiPort: e.TEMPORAL_UI_PORT } : {}),
     taskQueue: e.TASK_QUEUE,
     ...(payloadKeys ? { payloadKeys } : {}),
-    ...(e.TEMPORAL_UI_ORIGIN
-      ? { temporalUiOrigins: e.TEMPORAL_UI_ORIGIN.split(',').map((o) => o.trim().replace(/\/$/, '')) }
-      : {}),
+    ...(e.TEMPORAL_UI_ORIGIN ? { temporalUiOrigins: originsOf(e.TEMPORAL_UI_ORIGIN) } : {}),
+    ...(e.CORS_ORIGINS ? { corsOrigins: originsOf(e.CORS_ORIGINS) } : {}),
     caseNoPrefix: e.CASE_NO_PREFIX,
     logLevel: e.LOG_LEVEL,
   };

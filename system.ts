@@ -119,6 +119,7 @@ export async function startSystem({
         : {}),
       logger: logger ?? false,
       temporalUiOrigins: config.temporalUiOrigins ?? uiOrigins(temporal.uiUrl),
+      ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
       ready: async () => {
         await temporal.client.workflowService.getSystemInfo({});
         return !worker || worker.getState() === 'RUNNING';

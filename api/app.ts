@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyServerOptions } from 'fastify';
-import { DEFAULTS } from '../config.ts';
+import { DEFAULTS, type Limits } from '../config.ts';
 import { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
@@ -50,6 +50,10 @@ export interface BuildAppOptions {
   updateWaitMs?: number;
   /** Browser origins of the Temporal UI allowed to call /codec (default: none). */
   temporalUiOrigins?: string[];
+  /** Browser origins allowed to call /api with a bearer token (default: none, CORS off). */
+  corsOrigins?: string[];
+  /** Rate limits per client address (default: DEFAULTS.limits); tests shorten them. */
+  limits?: Partial<Limits>;
   /** Pino options (redaction of personal data and the safe error serialiser are added), or false. */
   logger?: FastifyServerOptions['logger'];
   /** Browser sessions end after this much inactivity (default 30 minutes). */
@@ -125,6 +129,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     materialMaxBytes: options.materialMaxBytes ?? DEFAULTS.materialMaxBytes,
     ready: options.ready ?? (async () => true),
     temporalUiOrigins: options.temporalUiOrigins ?? [],
+    corsOrigins: options.corsOrigins ?? [],
+    limits: { ...DEFAULTS.limits, ...options.limits },
   };
 
   app.decorate('intake', deps.intake);

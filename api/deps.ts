@@ -9,6 +9,7 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import type { Limits } from '../config.ts';
 import type { CalendarStore } from '../db/calendars.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
@@ -39,6 +40,10 @@ export interface AppDeps {
   materialMaxBytes: number;
   /** Browser origins of the Temporal UI allowed to call the codec endpoint (CORS). */
   temporalUiOrigins: string[];
+  /** Browser origins allowed to call /api (CORS); empty: CORS off. */
+  corsOrigins: string[];
+  /** Rate limits per client address. */
+  limits: Limits;
   /** Departments reached over HTTP: their steps are decided by their own systems (see CaseMachine.checkDecider). */
   integrations: Integrations;
   /** Key of the applicant identifiers' hashes (intake writes them, search looks them up). */

@@ -1,69 +1,91 @@
-// What each reader may see of a case (PIPL, minimum necessary): clerks, managers and admins see the whole
-// application; department staff see only the form fields, materials and earlier outputs their own steps
-// declare, and nothing of a case their department has no step in.
+// A case as a reader may see it (the rules are in case-access.ts): the application's fields, the data, the
+// steps and the timeline, each cut to the reader's Visibility.
 import type { CaseRow, EventRow, StepRow } from '../db/cases.ts';
-import type { User } from '../db/users.ts';
-import type { ProcessDefinition, StepDefinition } from '../process/definition.ts';
+import type { ProcessDefinition } from '../process/definition.ts';
+import type { Visibility } from './case-access.ts';
 import type { ClockView } from './clock-view.ts';
 
-export interface Visibility {
-  /** null = everything */
-  fields: Set<string> | null;
-  outputs: Set<string> | null;
-}
-
-export function departmentSteps(definition: ProcessDefinition, department: string): StepDefinition[] {
-  return definition.steps.filter((s) => s.department === department);
-}
-
-export function visibilityFor(definition: ProcessDefinition, user: User): Visibility {
-  if (user.role !== 'department') return { fields: null, outputs: null };
-  const own = departmentSteps(definition, user.department ?? '');
-  return {
-    fields: new Set(own.flatMap((s) => s.fields)),
-    outputs: new Set(own.flatMap((s) => [...s.inputs, ...s.outputs.map((o) => o.name)])),
-  };
-}
+export type { Visibility } from './case-access.ts';
 
 export function pick<T>(record: Record<string, T>, keys: Set<string> | null): Record<string, T> {
   if (keys === null) return { ...record };
   return Object.fromEntries(Object.entries(record).filter(([k]) => keys.has(k)));
 }
 
+/** Whether the reader sees the opinions, reasons and deciders of this step (null: a case-level event). */
+const sees = (visible: Visibility, stepId: string | null) =>
+  visible.steps === null || (stepId !== null && visible.steps.has(stepId));
+
+/** People are user ids; 'system', 'rule:<id>' and 'department:<CODE>' name no one and stay. */
+const PERSON = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * What an event of someone else's step (or of the case) shows beyond its type, step and time: progress and
+ * clocks. Opinions, denial reasons, supplement items, the clerk's notes, incident messages and assignees are
+ * not among them; outputs and results only as far as the reader may see the data anyway.
+ */
+const PROGRESS_DETAILS = new Set([
+  'steps',
+  'deadline',
+  'yellowAt',
+  'adapter',
+  'round',
+  'promised',
+  'statutory',
+  'kind',
+  'because',
+  'withdrawn',
+  'timing',
+  'action',
+  'clock',
+  'level',
+  'outcome',
+  'method',
+]);
+
 export function stepView(step: StepRow, visible: Visibility, clocks: ClockView[] = []) {
+  const own = sees(visible, step.stepId);
   return {
     stepId: step.stepId,
     title: step.title,
     department: step.department,
     status: step.status,
     round: step.round,
-    supplementItems: step.supplementItems ?? null,
+    supplementItems: own ? (step.supplementItems ?? null) : null,
     specialStage: step.specialStage ?? null,
     owed: step.owed,
     owedBy: step.owedBy?.toISOString() ?? null,
-    incident: step.incident,
+    incident: own ? step.incident : null,
     clocks,
     outputs: step.outputs ? pick(step.outputs, visible.outputs) : null,
-    opinion: step.opinion,
-    reasons: step.reasons ?? [],
-    decidedBy: step.decidedBy,
+    opinion: own ? step.opinion : null,
+    reasons: own ? (step.reasons ?? []) : [],
+    decidedBy: own ? step.decidedBy : null,
     dispatchedAt: step.dispatchedAt?.toISOString() ?? null,
     decidedAt: step.decidedAt?.toISOString() ?? null,
   };
 }
 
 export function eventView(event: EventRow, visible: Visibility) {
-  const details = { ...event.details };
-  if (details.outputs && typeof details.outputs === 'object') {
-    details.outputs = pick(details.outputs as Record<string, unknown>, visible.outputs);
+  const own = sees(visible, event.stepId);
+  const details: Record<string, unknown> = own
+    ? { ...event.details }
+    : Object.fromEntries(Object.entries(event.details).filter(([k]) => PROGRESS_DETAILS.has(k)));
+  if (event.details.outputs && typeof event.details.outputs === 'object') {
+    details.outputs = pick(event.details.outputs as Record<string, unknown>, visible.outputs);
+  }
+  // The closing event lists every step's results (统一出件): the reader gets those of the data it may see.
+  if (event.details.results && typeof event.details.results === 'object') {
+    details.results = pick(event.details.results as Record<string, unknown>, visible.outputs);
   }
   return {
     seq: event.seq,
     type: event.type,
     stepId: event.stepId,
-    actor: event.actor,
+    // Who acted on another department's step (or on the case) is withheld; automatic actors name no one.
+    actor: own || !PERSON.test(event.actor) ? event.actor : null,
     at: event.at.toISOString(),
-    opinion: event.opinion,
+    opinion: own ? event.opinion : null,
     details,
   };
 }

@@ -56,4 +56,12 @@ describe('loadConfig', () => {
       distributedApiProblems(loadConfig({ ...distributed, APPLICANT_HASH_KEY: 'k'.repeat(32) })),
     ).toEqual([]);
   });
+
+  it('reads CORS_ORIGINS as a list of origins; unset means CORS off', () => {
+    expect(loadConfig({}).corsOrigins).toBeUndefined();
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example/, https://b.example:8443' }).corsOrigins).toEqual([
+      'https://a.example',
+      'https://b.example:8443',
+    ]);
+  });
 });

@@ -96,6 +96,16 @@ describe('serving the UI', () => {
     }
   });
 
+  it('sends a Content-Security-Policy: scripts from the site only, eval for the staff app alone', async () => {
+    const staff = (await get('/clerk/new')).headers.get('content-security-policy')!;
+    expect(staff).toContain("script-src 'self' 'unsafe-eval'");
+    expect(staff).toContain("style-src 'self' 'unsafe-inline'");
+    expect(staff).toContain("script-src-attr 'none'");
+    const track = (await get('/track')).headers.get('content-security-policy')!;
+    expect(track).toMatch(/script-src 'self'(;|$)/);
+    expect(track).not.toContain('unsafe-eval');
+  });
+
   it('serves the files at the top of the build (Vite copies web/public there)', async () => {
     const res = await get('/robots.txt', '*/*');
     expect(res.status).toBe(200);

@@ -10,6 +10,7 @@ import { headerValue, verify } from '../../departments/signing.ts';
 import { parseTaskId } from '../../departments/task-id.ts';
 import { createAjv } from '../ajv.ts';
 import type { App, AppDeps } from '../deps.ts';
+import { failureGate } from '../plugins/app/failure-gate.ts';
 import { invalid, notFound, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { TEXT_MESSAGE, TEXT_PATTERN, Text } from '../schemas/text.ts';
@@ -36,9 +37,19 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
       { parseAs: 'string', bodyLimit: 256 * 1024 },
       (_req, body, done) => done(null, body),
     );
+    const signatures = failureGate(scope, deps.limits.signatureFailures, 'callbacks with a bad signature');
     scope.post(
       '/api/callbacks/:department',
       {
+        config: {
+          // Per department system and address: one system's flood does not hold up another's callbacks.
+          rateLimit: {
+            max: deps.limits.callbacks.max,
+            timeWindow: deps.limits.callbacks.windowMs,
+            keyGenerator: (request) =>
+              `${request.ip}|${(request.params as { department?: string }).department}`,
+          },
+        },
         schema: {
           tags: ['integrations'],
           summary: "A department system's decision on a task it was sent (HMAC-signed, no bearer token)",
@@ -46,12 +57,13 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
           security: [],
           response: {
             200: Type.Object({ status: Type.String(), caseStatus: Type.Optional(Type.String()) }),
-            ...problems(400, 401, 403, 404, 409, 413, 415),
+            ...problems(400, 401, 403, 404, 409, 413, 415, 429),
           },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const { department } = request.params as { department: string };
+        await signatures.check(request, reply);
         const integration = integrations[department];
         if (!integration) throw notFound('department', `No department system ${department} is integrated.`);
         const raw = request.body as string;
@@ -63,6 +75,7 @@ export async function callbackRoutes(app: App, deps: AppDeps, integrations: Inte
           Math.floor(Date.now() / 1000),
         );
         if (!verdict.ok) {
+          await signatures.fail(request);
           throw new Problem(
             401,
             'bad-signature',

@@ -3,6 +3,8 @@
 import type { Integrations } from '../../departments/integrations.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { authenticate } from '../plugins/app/auth.ts';
+import { registerCors } from '../plugins/app/cors.ts';
+import { failureGate } from '../plugins/app/failure-gate.ts';
 import { registerWebUi } from '../plugins/app/web-ui.ts';
 import { calendarRoutes } from './calendars.ts';
 import { callbackRoutes } from './callbacks.ts';
@@ -34,6 +36,9 @@ export interface RouteOptions {
 }
 
 export async function registerRoutes(app: App, deps: AppDeps, options: RouteOptions): Promise<void> {
+  // Cross-origin pages only from the configured origins (none by default), preflights included.
+  registerCors(app, deps.corsOrigins);
+
   // Open to anyone: liveness and readiness (no case data).
   healthRoutes(app, deps);
 
@@ -49,7 +54,7 @@ export async function registerRoutes(app: App, deps: AppDeps, options: RouteOpti
   // Staff and API systems: a bearer token or a browser session on every request.
   await app.register(async (scope) => {
     const api = scope as App;
-    authenticate(api, deps.db);
+    authenticate(api, deps.db, failureGate(api, deps.limits.authFailures, 'failed authentications'));
     sessionRoutes(api, deps);
     meRoutes(api);
     processRoutes(api, deps);

@@ -5,7 +5,9 @@
 import { fileTypeFromBuffer } from 'file-type';
 import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
+import { listSteps } from '../../db/cases.ts';
 import { caseMaterialsOf, insertUpload, latestMaterial } from '../../db/materials.ts';
+import { caseAccess } from '../case-access.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { forbidden, invalid, notFound, Problem } from '../problem.ts';
@@ -13,7 +15,6 @@ import { CaseParams, problems } from '../schemas/common.ts';
 import { Upload } from '../schemas/materials.ts';
 import { TEXT_MESSAGE, Text } from '../schemas/text.ts';
 import { isBadText } from '../text-check.ts';
-import { departmentSteps } from '../views.ts';
 
 /** What a material may be: scans and photos of documents. Detected from the content, not the name. */
 export const ALLOWED_TYPES: Record<string, string> = {
@@ -172,11 +173,9 @@ export function materialRoutes(app: App, deps: AppDeps): void {
   );
 }
 
-/** null = every material; otherwise the ones the user's department's steps declare. */
+/** null = every material; otherwise the ones the steps of the user's department that apply declare. */
 async function visibleMaterials(deps: AppDeps, user: ReturnType<typeof currentUser>, caseId: string) {
   const facts = await deps.actions.caseFacts(caseId);
   if (user.role !== 'department') return null;
-  const own = departmentSteps(facts.definition, user.department ?? '');
-  if (own.length === 0) throw forbidden(`Department ${user.department} has no step in case ${facts.caseNo}.`);
-  return new Set(own.flatMap((s) => s.materials));
+  return caseAccess(facts.definition, user, await listSteps(deps.db, caseId), facts.caseNo).materials;
 }

@@ -61,7 +61,10 @@ export function sessionRoutes(app: App, deps: AppDeps, options: SessionRouteOpti
   app.post(
     '/api/session',
     {
-      config: { anonymous: true },
+      config: {
+        anonymous: true,
+        rateLimit: { max: deps.limits.signIn.max, timeWindow: deps.limits.signIn.windowMs },
+      },
       schema: {
         tags: ['session'],
         summary: 'Sign in (browser): sets the yjs_session cookie and returns the CSRF token',

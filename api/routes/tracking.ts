@@ -107,7 +107,13 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
   const now = options.now ?? (() => new Date());
   // 100-bit codes cannot be guessed; the limit keeps anyone from trying case numbers or codes in bulk.
   const limiter = options.limiter ?? new FailureLimiter({ max: 10, windowMs: 15 * 60_000 });
-  const anonymous = { config: { anonymous: true } };
+  // Every tracking request counts per address (a flood), besides the failures counted by the limiter.
+  const anonymous = {
+    config: {
+      anonymous: true,
+      rateLimit: { max: deps.limits.tracking.max, timeWindow: deps.limits.tracking.windowMs },
+    },
+  };
 
   /** The case the number and code open, or the one 404 every failure gets. */
   async function open(request: FastifyRequest, reply: FastifyReply, caseNo: string, code: string) {

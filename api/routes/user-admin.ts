@@ -70,7 +70,6 @@ export function userAdminRoutes(app: App, deps: AppDeps): void {
         }
         const user = await setDisabled(deps.db, request.params.id, action === 'disable');
         if (!user) throw unknownUser(request.params.id);
-        app.forgetTokens();
         return user;
       },
     );

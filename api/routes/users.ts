@@ -116,7 +116,7 @@ export function userRoutes(app: App, deps: AppDeps): void {
       ...admin,
       schema: {
         tags: ['users'],
-        summary: 'Revoke a token (takes effect within 10 s on every API process)',
+        summary: 'Revoke a token (refused at once by every API process)',
         params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
         response: { 204: Type.Null(), ...problems(401, 403, 404) },
       },
@@ -125,7 +125,6 @@ export function userRoutes(app: App, deps: AppDeps): void {
       if (!(await revokeToken(deps.db, request.params.id))) {
         throw notFound('token', `There is no live token ${request.params.id}.`);
       }
-      app.forgetTokens();
       return reply.status(204).send(null);
     },
   );

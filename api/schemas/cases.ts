@@ -100,7 +100,9 @@ export const EventView = Type.Object({
   seq: Type.Integer(),
   type: Type.String(),
   stepId: Type.Union([Type.String(), Type.Null()]),
-  actor: Type.String(),
+  actor: Type.Union([Type.String(), Type.Null()], {
+    description: "null: a person acted on another department's step (withheld from department staff)",
+  }),
   at: Instant,
   opinion: Type.Union([Type.String(), Type.Null()]),
   details: Anything,

@@ -76,7 +76,44 @@ export async function launchBrowser(): Promise<Browser> {
  */
 export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  // Every Content-Security-Policy violation in the context's pages is reported here, also one the page's
+  // code caught (a blocked eval throws an EvalError the page may swallow, but the event still fires).
+  await context.exposeBinding('reportCspViolation', (source, text: string) => {
+    violations.push(`${source.page?.url() ?? '?'}: ${text}`);
+  });
+  await context.addInitScript(() => {
+    const page = globalThis as unknown as PageGlobals;
+    page.document.addEventListener('securitypolicyviolation', (e) => {
+      page.reportCspViolation(
+        `${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`,
+      );
+    });
+  });
   return context.newPage();
+}
+
+const violations: string[] = [];
+
+/** What functions run in the page use of its globals (this file is compiled without the DOM library). */
+interface PageGlobals {
+  document: {
+    querySelector(selector: string): unknown;
+    addEventListener(
+      type: 'securitypolicyviolation',
+      listener: (e: {
+        effectiveDirective: string;
+        blockedURI: string;
+        sourceFile: string;
+        lineNumber: number;
+      }) => void,
+    ): void;
+  };
+  reportCspViolation(text: string): void;
+}
+
+/** What the Content-Security-Policy blocked in every page newPage made (none, if the UI works under it). */
+export function cspViolations(): string[] {
+  return [...violations];
 }
 
 /** Runs axe-core on the page (made by newPage or browser.newContext()); throws, listing them, if any violation is serious or critical. */
@@ -123,7 +160,11 @@ export async function login(page: Page, baseUrl: string, username: string, passw
  * own (an antd limitation; the combobox is labelled), so accessibility checks run after it has closed.
  */
 export async function selectClosed(page: Page): Promise<void> {
+  // A function, not a string: a string predicate is compiled in the page, which its CSP forbids.
   await page.waitForFunction(
-    "!document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)')",
+    () =>
+      !(globalThis as unknown as PageGlobals).document.querySelector(
+        '.ant-select-dropdown:not(.ant-select-dropdown-hidden)',
+      ),
   );
 }

@@ -5,7 +5,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillCompanyStartup, STARTUP_MATERIALS, uploadMaterial } from './company-form.ts';
-import { expectAccessible, launchBrowser, login, newPage, type Stack, startStack } from './harness.ts';
+import {
+  cspViolations,
+  expectAccessible,
+  launchBrowser,
+  login,
+  newPage,
+  type Stack,
+  startStack,
+} from './harness.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -84,5 +92,11 @@ describe('the clerk’s intake', () => {
     await owed.getByText('材料已补交。').waitFor();
     // Nothing owed any more: the row is gone once the case says so.
     await owed.locator('li.material').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  it('blocked nothing the pages above needed', () => {
+    expect(cspViolations()).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../fixtures/examples.ts';
 import { fillCompanyStartup, STARTUP_MATERIALS, uploadMaterial } from './company-form.ts';
 import {
+  cspViolations,
   expectAccessible,
   launchBrowser,
   login,
@@ -287,5 +288,11 @@ describe('a company start-up in the browser, across roles', () => {
     await checked(page, 'manager: case');
     await saveScreenshot(page, 'manager-case');
     await page.context().close();
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  it('blocked nothing the pages above needed', () => {
+    expect(cspViolations()).toEqual([]);
   });
 });

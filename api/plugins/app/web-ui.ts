@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STAFF_SCRIPT_SRC } from '../external/security.ts';
 
 const LONG_CACHE = 'public, max-age=31536000, immutable';
 
@@ -24,7 +25,13 @@ export async function registerWebUi(app: FastifyInstance, dist: string): Promise
     setHeaders: (reply, path) =>
       reply.header('cache-control', path.startsWith(assets + sep) ? LONG_CACHE : 'no-cache'),
   });
-  const send = (reply: FastifyReply, file: string) => reply.sendFile(file, dist);
+  const send = (reply: FastifyReply, file: string) => {
+    // The staff app validates forms with Ajv, which compiles them (see plugins/external/security.ts).
+    const policy = reply.getHeader('content-security-policy');
+    if (file === 'index.html' && typeof policy === 'string')
+      reply.header('content-security-policy', policy.replace(/script-src 'self'(?=;|$)/, STAFF_SCRIPT_SRC));
+    return reply.sendFile(file, dist);
+  };
 
   const page = (request: FastifyRequest, reply: FastifyReply) => {
     const path = `/${(request.params as { '*'?: string })['*'] ?? ''}`;

@@ -6,11 +6,18 @@ import { problems } from '../../schemas/common.ts';
 
 /**
  * Errors any route may answer, whatever it declares: 400 for malformed path parameters, query strings,
- * headers or bodies, 413/415 for bodies, 414 for a path parameter too long, 503 during an outage.
+ * headers or bodies, 413/415 for bodies, 414 for a path parameter too long, 429 after too many failed
+ * authentications, 503 during an outage.
  */
 function withCommonErrors(schema: FastifySchema, method: string | string[]): FastifySchema {
-  const s = schema as FastifySchema & { response?: Record<string, unknown>; consumes?: string[] };
+  const s = schema as FastifySchema & {
+    response?: Record<string, unknown>;
+    consumes?: string[];
+    security?: unknown[];
+  };
   const codes = [503];
+  // Routes that take a token: an address that sent too many unknown ones waits (plugins/app/auth.ts).
+  if (!Array.isArray(s.security) || s.security.length > 0) codes.push(429);
   if (s.params) codes.push(400, 414);
   if (s.querystring || s.headers || s.body || s.consumes) codes.push(400);
   // A POST without a declared body still has its body parsed (and refused) by content type and size.
@@ -35,5 +42,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       url,
     }),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Its own Content-Security-Policy, with the hashes of its inline script and style (helmet's would block them).
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 }

@@ -7,6 +7,7 @@ import { caseTimeline } from '../../../db/cases.ts';
 import { displayNames } from '../../../db/users.ts';
 import { stepById } from '../../../process/definition.ts';
 import { readStepClocks, spansOf } from '../../../process/step-clock.ts';
+import { EVERYTHING } from '../../case-access.ts';
 import { caseClock, clockView } from '../../clock-view.ts';
 import type { App, AppDeps } from '../../deps.ts';
 import { requireRole } from '../../plugins/app/auth.ts';
@@ -67,7 +68,7 @@ export function caseHistoryRoutes(app: App, deps: AppDeps): void {
             )
           : null;
         return {
-          ...eventView(e, { fields: null, outputs: null }),
+          ...eventView(e, EVERYTHING),
           actorName: names.get(e.actor) ?? null,
           clocks,
           caseClock: caseClockThen,

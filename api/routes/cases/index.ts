@@ -4,15 +4,15 @@ import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
 import { issueTrackingCode } from '../../../db/tracking.ts';
+import { caseAccess } from '../../case-access.ts';
 import { chainHeadsOf } from '../../chain-heads.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
 import type { App, AppDeps } from '../../deps.ts';
 import { currentUser, requireRole } from '../../plugins/app/auth.ts';
-import { forbidden } from '../../problem.ts';
 import { requireCase } from '../../require-case.ts';
 import { CaseCreated, CaseDetail, SubmitCaseBody } from '../../schemas/cases.ts';
 import { CaseParams, IdempotencyHeaders, problems } from '../../schemas/common.ts';
-import { caseView, departmentSteps, visibilityFor } from '../../views.ts';
+import { caseView } from '../../views.ts';
 
 export function caseRoutes(app: App, deps: AppDeps): void {
   app.post(
@@ -55,8 +55,9 @@ export function caseRoutes(app: App, deps: AppDeps): void {
         tags: ['cases'],
         summary: 'A case: application, steps, outputs with provenance, timeline',
         description:
-          'Department staff see only the fields and outputs their own steps need, and only cases their ' +
-          'department takes part in. Every read is recorded in the access log.',
+          'Department staff see only cases in which a step of their department applies, and of them only ' +
+          'what those steps declare (fields, materials, the outputs they consume and produce) and their own ' +
+          "steps' opinions and deciders; of other steps only progress. Every read is recorded in the access log.",
         params: CaseParams,
         response: { 200: CaseDetail, ...problems(400, 401, 403, 404) },
       },
@@ -65,11 +66,8 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       const user = currentUser(request);
       const row = await requireCase(deps.db, request.params.id);
       const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
-      if (user.role === 'department' && departmentSteps(definition, user.department ?? '').length === 0) {
-        throw forbidden(`Department ${user.department} has no step in case ${row.caseNo}.`);
-      }
-      const visible = visibilityFor(definition, user);
       const [steps, events] = await Promise.all([listSteps(deps.db, row.id), caseTimeline(deps.db, row.id)]);
+      const visible = caseAccess(definition, user, steps, row.caseNo);
       const calendar = await deps.calendars.effective(deps.calendarRegion);
       const now = Date.now();
       const clocks = calendar

@@ -56,7 +56,7 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
         description:
           'Filters combine (and). Sorted by submission (newest first) unless `sort` says otherwise; the ' +
           'next page is `?cursor=` with the `Next-Cursor` header (absent on the last page). Department ' +
-          "staff find only cases with a step of their department, and see only their department's steps.",
+          'staff find only cases with a step of their department that applies, and see only those steps.',
         querystring: CaseListQuery,
         response: {
           200: { ...Type.Array(CaseSummary), headers: PageHeaders },
@@ -136,7 +136,10 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
         clock: caseColour(r, now),
         steps: steps
           .filter(
-            (s) => s.caseId === r.id && (user.role !== 'department' || s.department === user.department),
+            (s) =>
+              s.caseId === r.id &&
+              (user.role !== 'department' ||
+                (s.department === user.department && s.status !== 'not_applicable')),
           )
           .map((s) => ({
             stepId: s.stepId,

@@ -169,7 +169,7 @@ export default function CaseView() {
             content: (
               <div>
                 <strong>{eventText(e)}</strong>
-                <span className="muted small"> · {t('case.actor', { actor: e.actor })}</span>
+                {e.actor && <span className="muted small"> · {t('case.actor', { actor: e.actor })}</span>}
                 {e.opinion && <div>{e.opinion}</div>}
               </div>
             ),

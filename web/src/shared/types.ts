@@ -57,7 +57,8 @@ export interface EventView {
   seq: number;
   type: string;
   stepId: string | null;
-  actor: string;
+  /** null: who acted is withheld (another department's step, as department staff see a case). */
+  actor: string | null;
   at: string;
   opinion: string | null;
   details: Record<string, unknown>;
