@@ -74,7 +74,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/calendars/years',
     {
-      preHandler: requireRole('admin'),
+      preValidation: requireRole('admin'),
       schema: {
         tags: ['calendars'],
         summary: "Publish a year's days off and make-up working days for a region",
@@ -130,7 +130,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/calendars/regions',
     {
-      preHandler: requireRole('admin'),
+      preValidation: requireRole('admin'),
       schema: {
         tags: ['calendars'],
         summary: 'Create a regional calendar extending another (e.g. CN-ZJ-HZ extends CN)',

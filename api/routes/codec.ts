@@ -89,7 +89,7 @@ export function codecRoutes(app: App, deps: AppDeps): void {
     '/codec/decode',
     {
       onSend,
-      preHandler: requireRole('manager', 'admin'),
+      preValidation: requireRole('manager', 'admin'),
       schema: schema('Decrypt Temporal payloads (Temporal codec server protocol; for the Temporal UI)'),
     },
     async (request) => {
@@ -113,7 +113,7 @@ export function codecRoutes(app: App, deps: AppDeps): void {
     '/codec/encode',
     {
       onSend,
-      preHandler: requireRole('manager', 'admin'),
+      preValidation: requireRole('manager', 'admin'),
       schema: schema('Encrypt Temporal payloads (Temporal codec server protocol; for the Temporal UI)'),
     },
     async (request) => {

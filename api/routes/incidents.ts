@@ -11,7 +11,7 @@ export function incidentRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/incidents',
     {
-      preHandler: requireRole('manager', 'admin', 'department'),
+      preValidation: requireRole('manager', 'admin', 'department'),
       schema: {
         tags: ['incidents'],
         summary: 'Open incidents: dispatches to department systems that keep failing',

@@ -27,7 +27,7 @@ export function materialRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/materials',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['materials'],
         summary: 'Upload one material (multipart field "file"): PDF, PNG or JPEG',

@@ -42,7 +42,7 @@ export function processRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/processes',
     {
-      preHandler: requireRole('admin'),
+      preValidation: requireRole('admin'),
       schema: {
         tags: ['processes'],
         summary: 'Publish a process definition version (new cases use it; running cases keep theirs)',

@@ -45,7 +45,7 @@ function sendCsv(reply: FastifyReply, name: string, q: Static<typeof SlaQuery>, 
 }
 
 export function reportRoutes(app: App, deps: AppDeps): void {
-  const managers = { preHandler: requireRole('manager', 'admin') };
+  const managers = { preValidation: requireRole('manager', 'admin') };
   const describe = (q: Static<typeof SlaQuery>) => ({
     from: q.from,
     to: q.to,

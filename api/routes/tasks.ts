@@ -38,7 +38,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/tasks',
     {
-      preHandler: requireRole('department', 'manager', 'admin'),
+      preValidation: requireRole('department', 'manager', 'admin'),
       schema: {
         tags: ['tasks'],
         summary: "A department's pending steps, most urgent first (nearest deadline, then oldest)",
@@ -133,7 +133,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/tasks/counts',
     {
-      preHandler: requireRole('department', 'manager', 'admin'),
+      preValidation: requireRole('department', 'manager', 'admin'),
       schema: {
         tags: ['tasks'],
         summary: "The worklist's badge: pending steps by colour now, yours, and unclaimed",
@@ -151,7 +151,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
     app.post(
       `/api/cases/:id/steps/:stepId/${path}`,
       {
-        preHandler: requireRole('department'),
+        preValidation: requireRole('department'),
         schema: {
           tags: ['tasks'],
           summary,

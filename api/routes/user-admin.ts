@@ -20,7 +20,7 @@ const TokenView = Type.Object({
 });
 
 export function userAdminRoutes(app: App, deps: AppDeps): void {
-  const admin = { preHandler: requireRole('admin') };
+  const admin = { preValidation: requireRole('admin') };
   const unknownUser = (id: string) => notFound('user', `There is no user ${id}.`);
 
   app.put(

@@ -22,7 +22,7 @@ import { Me, NewUserBody } from '../schemas/users.ts';
 export const UserRecord = Type.Object({ ...Me.properties, disabled: Type.Boolean() });
 
 export function userRoutes(app: App, deps: AppDeps): void {
-  const admin = { preHandler: requireRole('admin') };
+  const admin = { preValidation: requireRole('admin') };
 
   app.get(
     '/api/users',

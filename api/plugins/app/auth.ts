@@ -8,7 +8,7 @@
 // measured at about the same throughput under the embedded database and would keep revoked tokens alive).
 // Failed attempts (unknown tokens, unknown sessions) are counted per client address: past the allowance the
 // address is answered 429 with Retry-After, valid credentials or not, until the window has passed.
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { Db } from '../../../db/client.ts';
 import { type Role, type User, userByToken } from '../../../db/users.ts';
 import { forbidden, Problem } from '../../problem.ts';
@@ -66,7 +66,11 @@ export function currentUser(request: FastifyRequest): User {
   return request.user;
 }
 
-export function requireRole(...roles: Role[]): preHandlerAsyncHookHandler {
+/**
+ * A route's role check, run before its input is validated (preValidation): a caller without the role is
+ * refused 403 without learning what the route would accept.
+ */
+export function requireRole(...roles: Role[]): preValidationAsyncHookHandler {
   return async (request) => {
     const user = currentUser(request);
     if (!roles.includes(user.role)) {

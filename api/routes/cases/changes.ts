@@ -17,7 +17,7 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/supplements',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['cases'],
         summary: 'Answer a supplement request (补正): the step returns to its department',
@@ -34,7 +34,7 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/materials',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['materials'],
         summary: 'Attach materials to a running case (e.g. those promised under 容缺受理)',
@@ -51,7 +51,7 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/withdrawal',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['cases'],
         summary: 'Withdraw the whole case at the applicant’s request',
@@ -68,7 +68,7 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/steps/:stepId/special-stage',
     {
-      preHandler: requireRole('department'),
+      preValidation: requireRole('department'),
       schema: {
         tags: ['tasks'],
         summary: 'Open a special stage (特别程序: site inspection, expert review, hearing, public notice)',
@@ -91,7 +91,7 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/steps/:stepId/special-stage/close',
     {
-      preHandler: requireRole('department'),
+      preValidation: requireRole('department'),
       schema: {
         tags: ['tasks'],
         summary: 'Close the special stage; the step awaits a decision again',
@@ -114,11 +114,13 @@ export function caseChangeRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/steps/:stepId/redispatch',
     {
-      preHandler: requireRole('manager', 'admin'),
-      // Sent without a body (as the README shows) it means the same as `{}`.
-      preValidation: async (request) => {
-        request.body ??= {};
-      },
+      preValidation: [
+        requireRole('manager', 'admin'),
+        // Sent without a body (as the README shows) it means the same as `{}`.
+        async (request) => {
+          request.body ??= {};
+        },
+      ],
       schema: {
         tags: ['incidents'],
         summary: "Retry handing a step to its department's system after an incident",

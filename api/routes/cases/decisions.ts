@@ -8,7 +8,7 @@ export function decisionRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/steps/:stepId/decision',
     {
-      preHandler: requireRole('department'),
+      preValidation: requireRole('department'),
       schema: {
         tags: ['tasks'],
         summary: 'Approve (with outputs) or deny (with reasons) a step',

@@ -22,7 +22,7 @@ export function deliveryRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/cases/:id/delivery',
     {
-      preHandler: requireRole('clerk', 'manager', 'admin'),
+      preValidation: requireRole('clerk', 'manager', 'admin'),
       schema: {
         tags: ['cases'],
         summary: 'The unified delivery of a closed case: all its results together',
@@ -43,7 +43,7 @@ export function deliveryRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/delivery',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['cases'],
         summary: 'Record how the results were handed over (once)',

@@ -22,7 +22,7 @@ export function caseHistoryRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/cases/:id/history',
     {
-      preHandler: requireRole('manager', 'admin'),
+      preValidation: requireRole('manager', 'admin'),
       schema: {
         tags: ['cases'],
         summary: 'The case history: events with actors, opinions and clock states then; data accesses',

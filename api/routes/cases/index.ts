@@ -18,7 +18,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['cases'],
         summary: 'Submit a combined application (一窗受理)',
@@ -95,7 +95,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/api/cases/:id/tracking-code',
     {
-      preHandler: requireRole('clerk'),
+      preValidation: requireRole('clerk'),
       schema: {
         tags: ['cases'],
         summary: 'Issue the applicant a new tracking code (the old one stops working)',
@@ -117,7 +117,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/cases/:id/audit',
     {
-      preHandler: requireRole('manager', 'admin'),
+      preValidation: requireRole('manager', 'admin'),
       schema: {
         tags: ['cases'],
         summary: "Verify the case's audit trail (hash chain)",
@@ -146,7 +146,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/cases/:id/access-log',
     {
-      preHandler: requireRole('manager', 'admin'),
+      preValidation: requireRole('manager', 'admin'),
       schema: {
         tags: ['cases'],
         summary: "Who read the case's personal data, when, for what",

@@ -49,7 +49,7 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/cases',
     {
-      preHandler: requireRole('clerk', 'department', 'manager', 'admin'),
+      preValidation: requireRole('clerk', 'department', 'manager', 'admin'),
       schema: {
         tags: ['cases'],
         summary: 'Search cases (no personal data), a page at a time',
