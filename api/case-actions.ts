@@ -163,18 +163,23 @@ export class CaseActions {
     const step = this.ownStep({ system: department }, facts, d.stepId);
     const row = await findStep(this.db, caseId, d.stepId);
     if (row && DECIDED.has(row.status)) return { status: 'duplicate' };
-    if (row && row.round !== d.round) {
+    // The read model answers only for a round it already shows. The workflow sends a task before its
+    // projection of the dispatch is written (under load that takes seconds), so a quick system's callback
+    // may find the step still blocked at round 0: then the workflow is the one to ask (the Update's
+    // validator checks the step's status and round), never a 409 that would make the system stop.
+    const shown = row !== undefined && row.round >= d.round;
+    if (shown && row.round > d.round) {
       throw conflict(
         'stale-task',
         'Stale task',
         `Task ${d.taskId} was superseded by round ${row.round} of the step.`,
       );
     }
-    if (row?.status !== 'awaiting_decision') {
+    if (shown && row.status !== 'awaiting_decision') {
       throw conflict(
         'step-withdrawn',
         'Step not awaiting a decision',
-        `Step '${step.id}' of case ${facts.caseNo} is ${row?.status ?? 'unknown'}; the task is withdrawn.`,
+        `Step '${step.id}' of case ${facts.caseNo} is ${row.status}; the task is withdrawn.`,
       );
     }
     try {
@@ -189,6 +194,7 @@ export class CaseActions {
           ...(d.reasons ? { reasons: d.reasons } : {}),
           actor: { userId: `department:${department}`, department },
           bySystem: true,
+          round: d.round,
         },
         `callback:${d.taskId}:${randomUUID()}`,
       );

@@ -38,6 +38,7 @@ const STATUS: Record<MachineProblem['code'], [number, string]> = {
   'no-stage-open': [409, 'No special stage open'],
   'no-incident': [409, 'No incident'],
   'held-by-system': [409, "With the department's own system"],
+  'stale-task': [409, 'Stale task'],
   'task-claimed': [409, 'Task claimed by someone else'],
   'not-assignable': [409, 'Not in the worklist'],
   'no-clocks': [409, 'Case without clocks'],

@@ -88,6 +88,7 @@ export interface MachineProblem {
     | 'no-stage-open'
     | 'no-incident'
     | 'held-by-system'
+    | 'stale-task'
     | 'task-claimed'
     | 'not-assignable'
     | CalendarRefusal;
@@ -316,6 +317,20 @@ export class CaseMachine {
       message:
         `Step '${stepId}' is with ${department}'s own system, which decides it; staff decide it here only ` +
         'if the system cannot be reached (an incident on the step).',
+    };
+  }
+
+  /**
+   * A department system's decision answers the task it was sent: one round of the step. Once the step has
+   * gone round again (a supplement and a resubmission), the old task's decision is stale. The API checks
+   * this against the read model when that already shows the round; the workflow is asked when it does not.
+   */
+  checkRound(stepId: string, round: number | undefined): MachineProblem | undefined {
+    const step = this.steps[stepId];
+    if (round === undefined || !step || step.round === round) return undefined;
+    return {
+      code: 'stale-task',
+      message: `The task of round ${round} of step '${stepId}' was superseded by round ${step.round}.`,
     };
   }
 

@@ -1,7 +1,9 @@
 // Departments' own systems under stress (issue 12): duplicate callbacks racing, who decides a step that is
 // with a department's system, and incidents that must not outlive their step. A real Temporal dev server,
 // a real database, real HTTP, and the department simulator for Tax and the bank.
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caseSteps } from '../db/schema.ts';
 import { sign } from '../departments/signing.ts';
 import type { Simulator } from '../simulator/server.ts';
 import { type DepartmentRig, startDepartmentRig } from './department-rig.ts';
@@ -141,6 +143,40 @@ describe('duplicate callbacks', () => {
         (e: { type: string; stepId: string }) => e.type === 'step.approved' && e.stepId === 'tax',
       ),
     ).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('a callback that overtakes the projection of its dispatch', () => {
+  // Found by npm run chaos: under load the workflow's projection of a dispatch is written seconds after the
+  // task reached the department, whose system answered meanwhile. The callback found the step row as
+  // intake wrote it (blocked, round 0), was refused 409 as a stale task, and the system stopped: the case
+  // never closed.
+  it('is applied by the workflow; one for a round the step never had is refused 409 stale-task by it', async () => {
+    const id = await registeredCase();
+    await received(id, 'TAX');
+    const unprojected = and(eq(caseSteps.caseId, id), eq(caseSteps.stepId, 'tax'));
+    await rig.database.db.update(caseSteps).set({ status: 'blocked', round: 0 }).where(unprojected);
+
+    const callback = (round: number) =>
+      signedCallback('TAX', {
+        taskId: `${id}:tax:${round}`,
+        caseId: id,
+        stepId: 'tax',
+        outcome: 'approve',
+        outputs: { invoiceQuota: 30 },
+        opinion: '准予',
+      });
+    const future = callback(2);
+    const stale = await call('POST', '/api/callbacks/TAX', undefined, future.raw, future.headers);
+    expect(stale.status, JSON.stringify(stale.body)).toBe(409);
+    expect(stale.body.type).toMatch(/stale-task$/);
+
+    const current = callback(1);
+    const applied = await call('POST', '/api/callbacks/TAX', undefined, current.raw, current.headers);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body.status).toBe('accepted');
+    const [row] = await rig.database.db.select().from(caseSteps).where(unprojected);
+    expect(row?.status).toBe('approved');
   }, 60_000);
 });
 

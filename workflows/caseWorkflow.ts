@@ -129,10 +129,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       };
     },
     {
-      // Who may decide (checkDecider) is checked here only: validators do not run on replay, so histories
-      // recorded before the rule replay unchanged.
+      // Who may decide (checkDecider) and the task's round are checked here only: validators do not run
+      // on replay, so histories recorded before the rules replay unchanged.
       validator: (args) =>
-        refuse(machine.checkDecision(args) ?? machine.checkDecider(args.stepId, !!args.bySystem)),
+        refuse(
+          machine.checkDecision(args) ??
+            machine.checkDecider(args.stepId, !!args.bySystem) ??
+            machine.checkRound(args.stepId, args.round),
+        ),
     },
   );
 

@@ -61,6 +61,8 @@ export interface DecideArgs {
   actor: Actor;
   /** Sent by the department's own system (its signed callback), not by staff in the worklist. */
   bySystem?: boolean;
+  /** The system's task was this round of the step: refused (stale-task) if the step has moved on. */
+  round?: number;
 }
 
 /** What a message did to the case, as the caller's read model now shows it. */
