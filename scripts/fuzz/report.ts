@@ -9,7 +9,18 @@ export interface RunReport {
   slowestSeconds: number;
   /** "check: METHOD /path" -> how many test cases failed it. */
   failures: Map<string, number>;
+  /** Errors schemathesis reported about itself while generating cases ("type: message (operation)"). */
+  toolErrors: string[];
+  /** Other errors it reported (a connection refused, a response it could not read...). */
+  otherErrors: string[];
 }
+
+/**
+ * Errors of the Python interpreter inside schemathesis's case generation (seen: CPython's "AST constructor
+ * recursion depth mismatch" while it builds strings for a pattern): nothing the API did. The operation's
+ * other phases still ran and were checked.
+ */
+const GENERATOR_ERRORS = new Set(['SystemError', 'RecursionError']);
 
 interface Interaction {
   response?: { status_code: number; elapsed?: number } | null;
@@ -30,9 +41,19 @@ export function readReport(ndjsonPath: string): RunReport {
     serverErrors: 0,
     slowestSeconds: 0,
     failures: new Map(),
+    toolErrors: [],
+    otherErrors: [],
   };
   if (!existsSync(ndjsonPath)) return report;
   for (const line of readFileSync(ndjsonPath, 'utf8').split('\n')) {
+    if (line.includes('"NonFatalError"')) {
+      const { value, label } = (
+        JSON.parse(line) as { NonFatalError: { value?: { type?: string; message?: string }; label?: string } }
+      ).NonFatalError;
+      const text = `${value?.type ?? '?'}: ${value?.message ?? ''} (${label ?? '?'})`;
+      (GENERATOR_ERRORS.has(value?.type ?? '') ? report.toolErrors : report.otherErrors).push(text);
+      continue;
+    }
     if (!line.includes('"ScenarioFinished"')) continue;
     const scenario = (JSON.parse(line) as { ScenarioFinished: ScenarioFinished }).ScenarioFinished;
     const recorder = scenario.recorder ?? {};
