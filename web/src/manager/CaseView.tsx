@@ -216,7 +216,10 @@ export default function CaseView() {
                 f
                   .map((k) =>
                     localTitle(
-                      fieldTitle(definition.id, k, definition.form.properties[k]?.title as string),
+                      // A form field, or another department's result the step reused.
+                      k in definition.form.properties
+                        ? fieldTitle(definition.id, k, definition.form.properties[k]?.title as string)
+                        : outputTitle(k, specOf(k)?.title),
                       lang,
                     ),
                   )
