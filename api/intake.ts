@@ -26,7 +26,7 @@ import { validateApplication } from './form-validator.ts';
 import { checkMaterials, notApplicableSteps } from './intake-checks.ts';
 import { invalid, Problem } from './problem.ts';
 import type { SubmitCaseBody } from './schemas/cases.ts';
-import { isTransient, notAnsweredYet } from './updates.ts';
+import { withinBound } from './updates.ts';
 
 export interface IntakeDeps {
   db: Db;
@@ -202,49 +202,29 @@ export class CaseIntake {
       ...options,
     };
     // Transient refusals (a workflow task that failed while a worker restarted, Temporal unreachable) are
-    // sent again with the same Update id, which the server applies once, until the bound; then 503.
-    const waitMs = this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs;
-    const deadline = Date.now() + waitMs;
-    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 2000)) {
-      const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId: row.id,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-      const abort = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      // Not every call of update-with-start heeds the signal: the bound is a race as well.
-      const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => {
-            abort.abort();
-            reject(notAnsweredYet(row.caseNo, waitMs));
-          },
-          Math.max(0, deadline - Date.now()),
-        );
-      });
-      const attempt = this.deps.client.withAbortSignal(abort.signal, () =>
-        this.deps.client.workflow.executeUpdateWithStart(intakeUpdate, {
-          startWorkflowOperation,
-          updateId: `intake:${row.id}`,
-        }),
-      );
-      attempt.catch(() => undefined); // its rejection after the bound concerns no one
-      try {
-        await Promise.race([attempt, timedOut]);
-        return;
-      } catch (error) {
-        if (error instanceof Problem) throw error;
-        if (error instanceof WorkflowExecutionAlreadyStartedError) return;
-        if (abort.signal.aborted) throw notAnsweredYet(row.caseNo, waitMs);
-        if (!isTransient(error)) throw error;
-        if (Date.now() + backoff >= deadline) throw notAnsweredYet(row.caseNo, waitMs);
-        await new Promise((resolve) => setTimeout(resolve, backoff));
-      } finally {
-        clearTimeout(timer);
-      }
-    }
+    // sent again with the same Update id, which the server applies once, until the bound; then 503. Each
+    // attempt needs its own start operation (one is used once).
+    await withinBound(
+      this.deps.client,
+      row.caseNo,
+      this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs,
+      async () => {
+        const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
+          taskQueue: this.deps.taskQueue,
+          workflowId: row.id,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+        try {
+          await this.deps.client.workflow.executeUpdateWithStart(intakeUpdate, {
+            startWorkflowOperation,
+            updateId: `intake:${row.id}`,
+          });
+        } catch (error) {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        }
+      },
+    );
   }
 }

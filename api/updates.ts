@@ -69,7 +69,7 @@ const TRANSIENT = new Set([
   GRPC_FAILED_PRECONDITION,
 ]);
 
-export function isTransient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const code = grpcCode(error);
   return code !== undefined && TRANSIENT.has(code);
@@ -77,7 +77,7 @@ export function isTransient(error: unknown): boolean {
 
 const TIMED_OUT = Symbol('timed out');
 
-export function notAnsweredYet(caseNo: string, waitMs: number): Problem {
+function notAnsweredYet(caseNo: string, waitMs: number): Problem {
   const problem = new Problem(
     503,
     'not-answered-yet',
@@ -91,46 +91,40 @@ export function notAnsweredYet(caseNo: string, waitMs: number): Problem {
 }
 
 /**
- * Sends an Update to the case's workflow and turns the workflow's refusals into problems; retries transient
- * refusals with the same Update id until `waitMs` has passed, then answers 503 with Retry-After.
+ * Calls Temporal for a case within a bound: `call` runs with an abort signal; transient refusals are retried
+ * (the caller gives the same Update id each time, so a retry is applied once); `refusal` may turn an error
+ * into a problem first. At the bound the caller gets 503 with Retry-After (notAnsweredYet).
  */
-export async function sendUpdate<Ret, Arg>(
+export async function withinBound<T>(
   client: Client,
-  kase: { id: string; caseNo: string },
-  update: UpdateDefinition<Ret, [Arg]>,
-  arg: Arg,
-  options: UpdateOptions,
-): Promise<Ret> {
-  const deadline = Date.now() + options.waitMs;
+  caseNo: string,
+  waitMs: number,
+  call: () => Promise<T>,
+  refusal: (error: unknown) => void = () => undefined,
+): Promise<T> {
+  const deadline = Date.now() + waitMs;
   let backoff = 100;
   for (;;) {
     const left = deadline - Date.now();
-    if (left <= 0) throw notAnsweredYet(kase.caseNo, options.waitMs);
+    if (left <= 0) throw notAnsweredYet(caseNo, waitMs);
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
+    // Not every call heeds the signal (update-with-start): the bound is a race as well.
     const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
       timer = setTimeout(() => resolve(TIMED_OUT), left);
     });
-    const attempt = client.withAbortSignal(abort.signal, () =>
-      client.workflow.getHandle(kase.id).executeUpdate(update, { args: [arg], updateId: options.updateId }),
-    );
+    const attempt = client.withAbortSignal(abort.signal, call);
     try {
       const result = await Promise.race([attempt, timeout]);
       if (result === TIMED_OUT) {
         abort.abort();
         attempt.catch(() => undefined); // its rejection after the abort concerns no one
-        throw notAnsweredYet(kase.caseNo, options.waitMs);
+        throw notAnsweredYet(caseNo, waitMs);
       }
       return result;
     } catch (error) {
       if (error instanceof Problem) throw error;
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const code = error.cause.type as MachineProblem['code'];
-        if (code in STATUS)
-          throw problemFor(code, error.cause.message, error.cause.details?.[0] as FieldError[]);
-      }
-      if (error instanceof WorkflowNotFoundError)
-        throw problemFor('case-closed', `Case ${kase.caseNo} is closed.`);
+      refusal(error);
       if (!isTransient(error)) throw error;
       const pause = Math.min(backoff, deadline - Date.now());
       if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
@@ -139,4 +133,33 @@ export async function sendUpdate<Ret, Arg>(
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Sends an Update to the case's workflow and turns the workflow's refusals into problems; retries transient
+ * refusals with the same Update id until `waitMs` has passed, then answers 503 with Retry-After.
+ */
+export function sendUpdate<Ret, Arg>(
+  client: Client,
+  kase: { id: string; caseNo: string },
+  update: UpdateDefinition<Ret, [Arg]>,
+  arg: Arg,
+  options: UpdateOptions,
+): Promise<Ret> {
+  return withinBound(
+    client,
+    kase.caseNo,
+    options.waitMs,
+    () =>
+      client.workflow.getHandle(kase.id).executeUpdate(update, { args: [arg], updateId: options.updateId }),
+    (error) => {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const code = error.cause.type as MachineProblem['code'];
+        if (code in STATUS)
+          throw problemFor(code, error.cause.message, error.cause.details?.[0] as FieldError[]);
+      }
+      if (error instanceof WorkflowNotFoundError)
+        throw problemFor('case-closed', `Case ${kase.caseNo} is closed.`);
+    },
+  );
 }
