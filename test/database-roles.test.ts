@@ -11,22 +11,19 @@ import { caseTimeline, insertCase } from '../db/cases.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import { createUser } from '../db/users.ts';
 import type { CaseEvent } from '../process/events.ts';
+import { asAdministrator, createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
 
 const admin = process.env.TEST_DATABASE_URL;
 
 describe.runIf(admin)('the application role', () => {
-  const name = `test_${randomUUID().replace(/-/g, '')}`;
+  let throwaway: ThrowawayDatabase | undefined;
   const role = `app_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let database: Database;
 
   beforeAll(async () => {
-    const { default: postgres } = await import('postgres');
-    const root = postgres(admin!, { max: 1, onnotice: () => {} });
-    await root.unsafe(`create database ${name}`);
-    await root.unsafe(`create role ${role} login password 'app-secret'`);
-    await root.end();
-    const owner = new URL(admin!);
-    owner.pathname = `/${name}`;
+    throwaway = await createThrowawayDatabase(admin!);
+    await asAdministrator(admin!, [`create role ${role} login password 'app-secret'`]);
+    const owner = new URL(throwaway.url);
     const app = new URL(owner);
     app.username = role;
     app.password = 'app-secret';
@@ -35,11 +32,8 @@ describe.runIf(admin)('the application role', () => {
 
   afterAll(async () => {
     await database?.close();
-    const { default: postgres } = await import('postgres');
-    const root = postgres(admin!, { max: 1, onnotice: () => {} });
-    await root.unsafe(`drop database if exists ${name} with (force)`);
-    await root.unsafe(`drop role if exists ${role}`);
-    await root.end();
+    await throwaway?.drop();
+    await asAdministrator(admin!, [`drop role if exists ${role}`]);
   });
 
   it('writes the read model, cannot touch the trail, and still replaces a dead task’s events', async () => {

@@ -18,6 +18,7 @@ import { connectTemporal, type TemporalServices } from '../services/temporal.ts'
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { callApi } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
 
 const admin = process.env.TEST_DATABASE_URL;
 
@@ -65,19 +66,15 @@ describe.runIf(admin)('a database outage', () => {
   let proxy: DatabaseProxy;
   let manager: string;
   const dir = mkdtempSync(join(tmpdir(), 'yjs-db-outage-'));
-  const name = `test_${randomUUID().replace(/-/g, '')}`;
+  let throwaway: ThrowawayDatabase | undefined;
 
   beforeAll(async () => {
-    const { default: postgres } = await import('postgres');
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create database ${name}`);
-    await sql.end();
-    const target = new URL(admin!);
+    throwaway = await createThrowawayDatabase(admin!);
+    const target = new URL(throwaway.url);
     proxy = new DatabaseProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();
-    const proxied = new URL(admin!);
+    const proxied = new URL(throwaway.url);
     proxied.host = `127.0.0.1:${proxy.port}`;
-    proxied.pathname = `/${name}`;
     database = await openDatabase({ url: proxied.toString(), poolSize: 2 });
     temporal = await connectTemporal(inject('temporalAddress'), TEST_PAYLOAD_KEYS);
     const definitions = new DefinitionStore(database.db);
@@ -98,10 +95,7 @@ describe.runIf(admin)('a database outage', () => {
     await app?.close();
     await database?.close();
     await temporal?.stop();
-    const { default: postgres } = await import('postgres');
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
+    await throwaway?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -33,6 +33,7 @@ import { stateQuery } from '../workflows/messages.ts';
 import { registrationApproval } from './fixtures/examples.ts';
 import { callApi, startCase } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
 
 const admin = process.env.TEST_DATABASE_URL;
 const HOLD_MS = 1500;
@@ -84,7 +85,7 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
   let tokens: Record<string, string>;
   const workers = new Set<ChildProcess>();
   const dir = mkdtempSync(join(tmpdir(), 'yjs-projection-window-'));
-  const name = `test_${randomUUID().replace(/-/g, '')}`;
+  let throwaway: ThrowawayDatabase | undefined;
   const taskQueue = `projection-window-${randomUUID()}`;
 
   /** worker.ts in a process of its own, reaching the Temporal server at `address`. */
@@ -120,13 +121,8 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
     });
 
   beforeAll(async () => {
-    const { default: postgres } = await import('postgres');
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`create database ${name}`);
-    await sql.end();
-    const target = new URL(admin!);
-    target.pathname = `/${name}`;
-    databaseUrl = target.toString();
+    throwaway = await createThrowawayDatabase(admin!);
+    databaseUrl = throwaway.url;
     database = await openDatabase({ url: databaseUrl, poolSize: 4 });
     const address = inject('temporalAddress');
     temporal = await connectTemporal(address, TEST_PAYLOAD_KEYS);
@@ -155,10 +151,7 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
     await proxy?.stop();
     await database?.close();
     await temporal?.stop();
-    const { default: postgres } = await import('postgres');
-    const sql = postgres(admin!, { max: 1, onnotice: () => {} });
-    await sql.unsafe(`drop database if exists ${name} with (force)`);
-    await sql.end();
+    await throwaway?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
