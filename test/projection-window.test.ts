@@ -29,7 +29,7 @@ import { formatPayloadKey } from '../services/payload-keys.ts';
 import { publishCatalog } from '../services/system.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
-import { stateQuery } from '../workflows/messages.ts';
+import { chainHeadsQuery, stateQuery } from '../workflows/messages.ts';
 import { registrationApproval } from './fixtures/examples.ts';
 import { callApi, startCase } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
@@ -178,7 +178,7 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
     await expect.poll(async () => (await trail()).length, { timeout: 30_000 }).toBeGreaterThan(0);
     // Let the opening task complete on the slow worker (its completion arrives HOLD_MS late).
     await expect
-      .poll(async () => (await handle.query(stateQuery)).written?.seq, { timeout: 30_000 })
+      .poll(async () => (await handle.query(chainHeadsQuery)).at(-1)?.[0], { timeout: 30_000 })
       .toBe((await trail()).length);
     const before = (await trail()).length;
 
@@ -208,8 +208,9 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
 
     // The trail's head is the one the workflow's history holds, and the read model's times its times.
     const state = await handle.query(stateQuery);
-    const head = after.find((r) => r.seq === state.written!.seq)!;
-    expect(head.hash).toBe(state.written!.hash);
+    const [headSeq, headHash] = (await handle.query(chainHeadsQuery)).at(-1)!;
+    const head = after.find((r) => r.seq === headSeq)!;
+    expect(head.hash).toBe(headHash);
     const [row] = await database.db.select().from(cases).where(eq(cases.id, caseId));
     expect(row!.data).toEqual(state.data);
     const [registration] = await database.db

@@ -106,7 +106,6 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
     steps: machine.statuses(),
     data: { ...machine.data },
     seq: machine.seq,
-    written: projector.written,
     deadlines: deadlinesOf(machine),
   });
   setHandler(stateQuery, state);

@@ -41,12 +41,6 @@ export interface CaseState {
   data: Record<string, CaseDatumState>;
   /** Sequence number of the last event. */
   seq: number;
-  /**
-   * The audit chain's head as this workflow's history records it (the projection's last result): the
-   * last event written to the trail and its hash. The verify endpoint compares the trail with it, so a
-   * removed or re-hashed event is found even where every row's own hash is consistent.
-   */
-  written?: { seq: number; hash: string };
   /** The deadlines as last counted: the case's promise, and each dispatched step's clocks. */
   deadlines: { promised?: string; steps: Record<string, StepDeadlines> };
 }

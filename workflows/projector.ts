@@ -21,7 +21,6 @@ const rejected = (error: unknown) =>
 
 export class Projector {
   private tail: Promise<void> = Promise.resolve();
-  private lastHash = '';
   private readonly heads: [number, string][] = [];
 
   constructor(private readonly caseId: string) {}
@@ -32,11 +31,11 @@ export class Projector {
       // The fence: a task retried after a worker died in it runs at a longer history, so its batch may
       // replace the dead task's rows and a stale task's batch may not (db/superseded-events.ts).
       const fence = workflowInfo().historyLength;
-      const args = { caseId: this.caseId, previousHash: this.lastHash, events, fence };
+      const args = { caseId: this.caseId, previousHash: this.heads.at(-1)?.[1] ?? '', events, fence };
       for (let afterIncident = false; ; afterIncident = true) {
         try {
-          this.lastHash = await projectCase(afterIncident ? { ...args, afterIncident } : args);
-          this.heads.push([events[events.length - 1]!.seq, this.lastHash]);
+          const hash = await projectCase(afterIncident ? { ...args, afterIncident } : args);
+          this.heads.push([events[events.length - 1]!.seq, hash]);
           return;
         } catch (error) {
           if (!rejected(error)) throw error;
@@ -48,12 +47,7 @@ export class Projector {
     return batch;
   }
 
-  /** The chain's head as the workflow's history has it: the verify endpoint's anchor for the trail. */
-  get written(): { seq: number; hash: string } {
-    return { seq: this.heads.at(-1)?.[0] ?? 0, hash: this.lastHash };
-  }
-
-  /** The head after each batch written (chainHeadsQuery). */
+  /** The chain's head after each batch written, as the history has it: the verify endpoint's anchor. */
   chainHeads(): [number, string][] {
     return [...this.heads];
   }
