@@ -567,6 +567,19 @@ export class CaseMachine {
   // --- clocks ------------------------------------------------------------------------------------
 
   /** A clock turned yellow or red (预警 / 超时督办). */
+  /** Whether the clock an alarm is for still runs (the case open; the step's clock started, unpaused). */
+  warns(alarm: { stepId?: string }): boolean {
+    if (this.outcome !== undefined) return false;
+    if (alarm.stepId === undefined) return true;
+    const clock = this.steps[alarm.stepId]?.clock;
+    return (
+      clock !== undefined &&
+      isStarted(clock) &&
+      clock.stoppedAt === undefined &&
+      !clock.pauses.some((p) => p.to === undefined)
+    );
+  }
+
   warn(
     alarm: { stepId?: string; clock: 'promised' | 'statutory'; kind: 'yellow' | 'red' },
     deadline: string,

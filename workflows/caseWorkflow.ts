@@ -6,7 +6,14 @@
 // Every transition becomes a numbered event written to the read model by one local activity per batch
 // (no extra server round trip per step). Each Update answers only after its batch, and the instant (秒批)
 // decisions it led to, are written, so the API's caller reads its own write.
-import { ApplicationFailure, allHandlersFinished, condition, setHandler, sleep } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import { CaseClocks } from '../process/case-clocks.ts';
 import { CaseMachine, type Effects, type MachineProblem } from '../process/case-machine.ts';
 import { HttpDispatches, notifyWarning, runAdapters } from './adapters.ts';
@@ -53,8 +60,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       : {}),
   });
   const projector = new Projector(input.caseId);
+  // The instant of a transition a message or a timer starts is the workflow time once the batches queued
+  // before it are written. A projection that outlives its workflow task (core heartbeats the task) ends
+  // in a later task, and an Update or timer delivered meanwhile would read that task's time; a replay
+  // delivers it in the activation that replays the projection's result, whose time core moves to the
+  // local activity's completion. After the batches are written, both runs read that later time.
+  // Histories recorded before this rule keep the time at delivery, with no await in between.
+  const afterProjection = patched('transition-time-after-projection');
+  /** Runs a transition at its instant; the check, the transition and its recording in one synchronous go. */
+  const atTransitionTime = <T>(transition: (now: number) => Promise<T>): Promise<T> =>
+    afterProjection ? projector.flushed().then(() => transition(Date.now())) : transition(Date.now());
   const http = new HttpDispatches(input, (stepId, message) =>
-    apply(machine.incident(stepId, message, Date.now())),
+    atTransitionTime(async (now) => apply(machine.incident(stepId, message, now))),
   );
 
   /**
@@ -81,9 +98,14 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   const alarms = clocks
     ? new Alarms(clocks, machine, async (alarm) => {
-        const deadline = machine.deadlineOf(alarm.stepId, alarm.clock) ?? new Date(alarm.at).toISOString();
-        await apply(machine.warn(alarm, deadline, Date.now()));
-        await notifyWarning(input, alarm, deadline);
+        const deadline = await atTransitionTime(async (now) => {
+          // While the batches were written, a transition may have stopped the clock this alarm was for.
+          if (afterProjection && !machine.warns(alarm)) return undefined;
+          const deadline = machine.deadlineOf(alarm.stepId, alarm.clock) ?? new Date(alarm.at).toISOString();
+          await apply(machine.warn(alarm, deadline, now));
+          return deadline;
+        });
+        if (deadline !== undefined) await notifyWarning(input, alarm, deadline);
       })
     : undefined;
 
@@ -96,7 +118,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   for (const d of input.deficiencies ?? []) {
     // 容缺受理: if the promised materials are not in by the deadline, the step is terminated.
     void sleep(Math.max(0, Date.parse(d.due) - Date.now())).then(() =>
-      apply(machine.deficiencyDue(d.stepId, Date.now())),
+      atTransitionTime(async (now) => apply(machine.deficiencyDue(d.stepId, now))),
     );
   }
 
@@ -115,18 +137,19 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     decideUpdate,
-    async (args: DecideArgs): Promise<DecideResult> => {
-      refuse(machine.checkDecision(args)); // again: validator and handler are not one atomic step
-      const fx = machine.decide(args, Date.now());
-      const change = await apply(fx);
-      return {
-        ...change,
-        stepId: args.stepId,
-        stepStatus: machine.steps[args.stepId]!.status,
-        dispatched: fx.events.flatMap((e) => (e.type === 'step.dispatched' ? [e.stepId] : [])),
-        cancelled: fx.events.flatMap((e) => (e.type === 'step.cancelled' ? [e.stepId] : [])),
-      };
-    },
+    (args: DecideArgs): Promise<DecideResult> =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkDecision(args)); // again: validator and handler are not one atomic step
+        const fx = machine.decide(args, now);
+        const change = await apply(fx);
+        return {
+          ...change,
+          stepId: args.stepId,
+          stepStatus: machine.steps[args.stepId]!.status,
+          dispatched: fx.events.flatMap((e) => (e.type === 'step.dispatched' ? [e.stepId] : [])),
+          cancelled: fx.events.flatMap((e) => (e.type === 'step.cancelled' ? [e.stepId] : [])),
+        };
+      }),
     {
       // Who may decide (checkDecider) and the task's round are checked here only: validators do not run
       // on replay, so histories recorded before the rules replay unchanged.
@@ -141,73 +164,80 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
 
   setHandler(
     supplementUpdate,
-    async (args) => {
-      refuse(machine.checkSupplement(args.stepId));
-      return apply(machine.supplement(args.stepId, args.note, args.materials, args.actor, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkSupplement(args.stepId));
+        return apply(machine.supplement(args.stepId, args.note, args.materials, args.actor, now));
+      }),
     { validator: (args) => refuse(machine.checkSupplement(args.stepId)) },
   );
 
   setHandler(
     openStageUpdate,
-    async (args) => {
-      refuse(machine.checkStage(args.stepId, args.actor, true));
-      return apply(machine.openStage(args.stepId, args.kind!, args.opinion, args.actor, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkStage(args.stepId, args.actor, true));
+        return apply(machine.openStage(args.stepId, args.kind!, args.opinion, args.actor, now));
+      }),
     { validator: (args) => refuse(machine.checkStage(args.stepId, args.actor, true)) },
   );
 
   setHandler(
     closeStageUpdate,
-    async (args) => {
-      refuse(machine.checkStage(args.stepId, args.actor, false));
-      return apply(machine.closeStage(args.stepId, args.opinion, args.actor, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkStage(args.stepId, args.actor, false));
+        return apply(machine.closeStage(args.stepId, args.opinion, args.actor, now));
+      }),
     { validator: (args) => refuse(machine.checkStage(args.stepId, args.actor, false)) },
   );
 
   setHandler(
     withdrawUpdate,
-    async (args) => {
-      refuse(machine.checkWithdraw());
-      return apply(machine.withdraw(args.opinion, args.actor, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkWithdraw());
+        return apply(machine.withdraw(args.opinion, args.actor, now));
+      }),
     { validator: (_args) => refuse(machine.checkWithdraw()) },
   );
 
-  setHandler(materialsUpdate, async (args) =>
-    apply(machine.provideMaterials(args.materials, args.actor.userId, Date.now())),
+  setHandler(materialsUpdate, (args) =>
+    atTransitionTime(async (now) => apply(machine.provideMaterials(args.materials, args.actor.userId, now))),
   );
 
   setHandler(
     assignUpdate,
-    async (args) => {
-      refuse(machine.checkAssign(args));
-      return apply(machine.assign(args, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkAssign(args));
+        return apply(machine.assign(args, now));
+      }),
     { validator: (args) => refuse(machine.checkAssign(args)) },
   );
 
   setHandler(
     redispatchUpdate,
-    async (args) => {
-      refuse(machine.checkRedispatch(args.stepId));
-      return apply(machine.redispatch(args.stepId, args.actor.userId, Date.now()));
-    },
+    (args) =>
+      atTransitionTime(async (now) => {
+        refuse(machine.checkRedispatch(args.stepId));
+        return apply(machine.redispatch(args.stepId, args.actor.userId, now));
+      }),
     { validator: (args) => refuse(machine.checkRedispatch(args.stepId)) },
   );
 
   setHandler(
     calendarUpdate,
-    async (args): Promise<CalendarResult> => {
-      refuse(calendarRefusal(machine, clocks, args.calendar));
-      clocks!.adopt(args.calendar);
-      const fx = machine.recountDeadlines(args.calendar.region, clocks!.years(), args.actor, Date.now());
-      const known = fx.events.filter((e) =>
-        e.type === 'case.calendar_updated' ? e.deadline !== undefined : e.type === 'step.deadlines_updated',
-      );
-      return { ...(await apply(fx)), deadlines: known.length };
-    },
+    (args): Promise<CalendarResult> =>
+      atTransitionTime(async (now) => {
+        refuse(calendarRefusal(machine, clocks, args.calendar));
+        clocks!.adopt(args.calendar);
+        const fx = machine.recountDeadlines(args.calendar.region, clocks!.years(), args.actor, now);
+        const known = fx.events.filter((e) =>
+          e.type === 'case.calendar_updated' ? e.deadline !== undefined : e.type === 'step.deadlines_updated',
+        );
+        return { ...(await apply(fx)), deadlines: known.length };
+      }),
     { validator: (args) => refuse(calendarRefusal(machine, clocks, args.calendar)) },
   );
 

@@ -10,13 +10,18 @@ export type History = proto.temporal.api.history.v1.History;
 
 export const HISTORIES_DIR = new URL('./', import.meta.url);
 
+/**
+ * Writes one history. RECORD_AS names the release that recorded it (a suffix), so that a new recording
+ * joins the old ones instead of replacing them: running cases of every earlier release must replay.
+ */
 export function writeHistory(name: string, history: unknown): void {
+  const suffix = process.env.RECORD_AS ? `.${process.env.RECORD_AS}` : '';
   const json = History.toObject(History.fromObject(history as object), {
     longs: String,
     enums: String,
     bytes: String,
   });
-  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
+  writeFileSync(new URL(`${name}${suffix}.json`, HISTORIES_DIR), `${JSON.stringify(json, null, 1)}\n`);
 }
 
 /** Every recorded history: its name (the file's, used as the workflow id in replay) and the history. */
