@@ -165,6 +165,10 @@ describe('calendar administration', () => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].field).toBe('body.region');
+    // Not a region code at all: refused by the schema, naming the field.
+    const malformed = await call('GET', '/api/calendars/Hangzhou', tokens.admin!);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].field).toMatch(/region/);
     expect(
       (
         await call('POST', '/api/calendars/years', tokens.manager!, {

@@ -15,9 +15,8 @@ import { deliverCalendar } from '../calendar-delivery.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { currentUser, requireRole } from '../plugins/app/auth.ts';
 import { conflict, type FieldError, invalid, notFound } from '../problem.ts';
-import { CalendarView, PublishedYearView, RegionBody, YearBody } from '../schemas/calendars.ts';
+import { CalendarView, PublishedYearView, RegionBody, RegionCode, YearBody } from '../schemas/calendars.ts';
 import { problems } from '../schemas/common.ts';
-import { Text } from '../schemas/text.ts';
 
 /** Every problem of a calendar at once, as a 400. */
 function refuseInvalid(calendar: WorkingCalendar): void {
@@ -60,7 +59,7 @@ export function calendarRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['calendars'],
         summary: "A region's effective working-day calendar",
-        params: Type.Object({ region: Text({ maxLength: 40 }) }),
+        params: Type.Object({ region: RegionCode }),
         response: { 200: CalendarView, ...problems(401, 404) },
       },
     },

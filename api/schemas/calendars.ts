@@ -1,12 +1,18 @@
 // Working-day calendars: a year of the national schedule, a region's additions, the merged view.
 import { Type } from 'typebox';
-import { Text } from './text.ts';
+
+/** A calendar region: CN (the national schedule) or a region extending it, such as CN-ZJ-HZ. */
+export const RegionCode = Type.String({
+  pattern: '^CN(-[A-Z0-9]{1,12})*$',
+  maxLength: 40,
+  description: 'a calendar region: CN, or a region extending it such as CN-ZJ-HZ',
+});
 
 export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
 export const YearBody = Type.Object(
   {
-    region: Text({ minLength: 2, maxLength: 40 }),
+    region: RegionCode,
     year: Type.String({ pattern: '^\\d{4}$' }),
     offDays: Type.Array(Day, { maxItems: 120 }),
     makeupWorkdays: Type.Array(Day, { maxItems: 60 }),
@@ -17,7 +23,7 @@ export const YearBody = Type.Object(
 export const RegionBody = Type.Object(
   {
     region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
-    extends: Text({ minLength: 2, maxLength: 40 }),
+    extends: RegionCode,
     officeHours: Type.Optional(
       Type.Object({
         start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
