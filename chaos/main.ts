@@ -1,7 +1,8 @@
 // `npm run chaos -- --cases 60`: the distributed topology as separate processes, N cases driven through
 // both APIs while faults are injected, then every case verified; prints the table and exits non-zero on
 // any violation. Options: --cases N (default 60), --concurrency C (default 8), --seed S (the faults'
-// instants), --keep (keep the run's folder with every process's log).
+// instants), --keep (keep the run's folder with every process's log), --record-histories N (write up to N
+// histories that show what faults did to test/histories/, for the replay test).
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,10 +12,12 @@ import { openDatabase } from '../db/client.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { connectTemporal } from '../services/temporal.ts';
 import type { LedgerSnapshot } from '../simulator/control-types.ts';
+import { TEST_PAYLOAD_KEYS } from '../test/payload-keys.ts';
 import { ChaosClient } from './client.ts';
 import { Driver } from './driver.ts';
 import { saveEvidence } from './evidence.ts';
 import { Faults, faultPlan } from './faults.ts';
+import { recordHistories } from './histories.ts';
 import { killAllNow, stopAll } from './processes.ts';
 import { report } from './report.ts';
 import { startEngine, startServers, startTopology, type Topology } from './topology.ts';
@@ -26,19 +29,25 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     seed: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'record-histories': { type: 'string' },
   },
 });
 const cases = Number(values.cases);
 const concurrency = Number(values.concurrency);
+const recordCount = values['record-histories'] !== undefined ? Number(values['record-histories']) : 0;
 const seed = values.seed !== undefined ? Number(values.seed) : randomBytes(4).readUInt32LE();
 if (
   !Number.isInteger(cases) ||
   cases < 1 ||
   !Number.isInteger(concurrency) ||
   concurrency < 1 ||
-  !Number.isFinite(seed)
+  !Number.isFinite(seed) ||
+  !Number.isInteger(recordCount) ||
+  recordCount < 0
 ) {
-  console.error('usage: npm run chaos -- [--cases N] [--concurrency C] [--seed S] [--keep]');
+  console.error(
+    'usage: npm run chaos -- [--cases N] [--concurrency C] [--seed S] [--keep] [--record-histories N]',
+  );
   process.exit(2);
 }
 
@@ -74,7 +83,13 @@ const log = (message: string) =>
 
 try {
   log(`run folder ${dir}; ${cases} cases, ${concurrency} at a time, fault seed ${seed}`);
-  topology = await startTopology(dir);
+  // Recorded histories must replay with the key the replay test decodes with.
+  topology = await startTopology(
+    dir,
+    recordCount > 0
+      ? TEST_PAYLOAD_KEYS.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',')
+      : undefined,
+  );
   log(`PostgreSQL on port ${topology.postgres.port}`);
   const database = await openDatabase({ url: topology.postgres.url, poolSize: 4 });
   mkdirSync(join(dir, 'data'));
@@ -120,6 +135,10 @@ try {
     console.log(
       `Evidence (trails and workflow histories of the cases concerned) and every process's log: ${dir}`,
     );
+  }
+  if (recordCount > 0) {
+    const written = await recordHistories(temporal.client, driver.records, recordCount);
+    log(`histories written to test/histories/: ${written.join('; ') || 'none (no fault left a mark)'}`);
   }
   await temporal.stop();
   await database.close();

@@ -50,7 +50,8 @@ async function temporalAnswers(address: string): Promise<boolean> {
   }
 }
 
-export async function startTopology(dir: string): Promise<Topology> {
+/** `payloadKeys`: the codec's keys as PAYLOAD_KEYS spells them (default: a fresh key for the run). */
+export async function startTopology(dir: string, payloadKeys?: string): Promise<Topology> {
   const logDir = join(dir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const pgDir = join(dir, 'pg');
@@ -117,7 +118,7 @@ export async function startTopology(dir: string): Promise<Topology> {
       { baseUrl: simulatorUrl, secret: secrets[code]!, timeoutMs: 3000, maximumAttempts: SYSTEM_ATTEMPTS },
     ]),
   );
-  const payloadKeys = `chaos1:${randomBytes(32).toString('base64')}`;
+  payloadKeys ??= `chaos1:${randomBytes(32).toString('base64')}`;
   const common: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: postgres.url,
