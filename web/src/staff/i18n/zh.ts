@@ -140,7 +140,7 @@ export const zh = {
   case: {
     heading: '办件 {{caseNo}}',
     caseNo: '受理编号',
-    process: '事项',
+    process: '一件事',
     status: '状态',
     submittedAt: '受理时间',
     closedAt: '办结时间',
