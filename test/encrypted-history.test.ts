@@ -179,9 +179,25 @@ describe('the Temporal history, read back without the codec', () => {
     const found = walk(events, { texts: [], bytes: [], payloads: [] });
     for (const s of DISTINCTIVE) expect(inClear(found, s), `${s} in the stored history`).toBe(false);
     // Every payload the SDK wrote is encrypted; the only clear ones are the SDK core's own bookkeeping of
-    // local activities (attempt, times), which carries no case data.
+    // local activities (attempt, times) and of patches (the patch's name), which carry no case data.
     for (const e of events) {
-      const bookkeeping = e.markerRecordedEventAttributes?.details?.data?.payloads ?? [];
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName === 'core_patch') {
+        for (const p of marker.details?.patch_data?.payloads ?? []) {
+          expect(Object.keys(JSON.parse(Buffer.from(p.data!).toString())).sort()).toEqual([
+            'deprecated',
+            'id',
+          ]);
+        }
+        continue;
+      }
+      // Core also tags a workflow that took a patch with the patch's name (TemporalChangeVersion).
+      const attributes = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      if (attributes) {
+        expect(Object.keys(attributes)).toEqual(['TemporalChangeVersion']);
+        continue;
+      }
+      const bookkeeping = marker?.details?.data?.payloads ?? [];
       for (const p of walk(e, { texts: [], bytes: [], payloads: [] }).payloads) {
         if (bookkeeping.includes(p)) {
           expect(Object.keys(JSON.parse(Buffer.from(p.data!).toString())).sort()).toEqual([
