@@ -1,5 +1,6 @@
-// The manager's overview over the existing API: cases by status, the overdue list, open incidents (with
-// a retry once the department's system is back).
+// The manager's overview: this month's figures from the SLA report (counted by the database over every
+// case, not over a page of them), the overdue list, open incidents (with a retry once the department's
+// system is back).
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import { useState } from 'react';
@@ -12,7 +13,22 @@ import type { CaseSummary, Incident } from '../shared/types.ts';
 import { CaseStatusTag } from '../staff/components/Tags.tsx';
 import { keys, useDepartmentNames, useProcesses } from '../staff/queries.ts';
 
-const STATUSES = ['running', 'completed', 'partially_completed', 'denied', 'withdrawn', 'terminated'];
+const OUTCOMES = ['completed', 'partiallyCompleted', 'denied', 'withdrawn', 'terminated'] as const;
+const OVERDUE_SHOWN = 100;
+
+interface MonthFigures {
+  cases: {
+    opened: number;
+    closed: Record<(typeof OUTCOMES)[number] | 'total', number>;
+    promiseKeptPercent: number | null;
+  };
+}
+
+/** The China day of `date`, and the first day of its month: the report's range. */
+function thisMonth(date = new Date()): { from: string; to: string } {
+  const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(date);
+  return { from: `${to.slice(0, 8)}01`, to };
+}
 
 export default function Dashboard() {
   const { t, i18n } = useTranslation();
@@ -20,14 +36,20 @@ export default function Dashboard() {
   const queryClient = useQueryClient();
   const departmentName = useDepartmentNames();
   const { data: processes } = useProcesses();
-  const all = useQuery({
-    queryKey: keys.cases('limit=500'),
-    queryFn: () => get<CaseSummary[]>('/api/cases?limit=500'),
+  const { from, to } = thisMonth();
+  const month = useQuery({
+    queryKey: ['reports', 'sla', from, to],
+    queryFn: () => get<MonthFigures>(`/api/reports/sla?from=${from}&to=${to}`),
+    refetchInterval: 15_000,
+  });
+  const recent = useQuery({
+    queryKey: keys.cases('limit=10'),
+    queryFn: () => get<CaseSummary[]>('/api/cases?limit=10'),
     refetchInterval: 15_000,
   });
   const overdue = useQuery({
-    queryKey: keys.cases('overdue=true&limit=100'),
-    queryFn: () => get<CaseSummary[]>('/api/cases?overdue=true&limit=100'),
+    queryKey: keys.cases(`overdue=true&limit=${OVERDUE_SHOWN}`),
+    queryFn: () => get<CaseSummary[]>(`/api/cases?overdue=true&limit=${OVERDUE_SHOWN}`),
     refetchInterval: 15_000,
   });
   const incidents = useQuery({
@@ -36,7 +58,8 @@ export default function Dashboard() {
     refetchInterval: 15_000,
   });
   const [retryMessage, setRetryMessage] = useState<string | null>(null);
-  const count = (status: string) => (all.data ?? []).filter((c) => c.status === status).length;
+  const figures = month.data?.cases;
+  const overdueCount = overdue.data?.length ?? 0;
   const processTitle = (id: string) => localTitle(processes?.find((p) => p.id === id)?.title ?? id, lang);
 
   const redispatch = async (i: Incident) => {
@@ -63,7 +86,9 @@ export default function Dashboard() {
   return (
     <div>
       <Typography.Title level={2}>{t('dashboard.title')}</Typography.Title>
-      {all.error && <Alert type="error" showIcon title={t('error.load')} description={all.error.message} />}
+      {month.error && (
+        <Alert type="error" showIcon title={t('error.load')} description={month.error.message} />
+      )}
       <section aria-labelledby="by-status">
         <h3 id="by-status" className="section-title">
           {t('dashboard.byStatus')}
@@ -73,20 +98,34 @@ export default function Dashboard() {
             <Card>
               <Statistic
                 title={t('dashboard.overdue')}
-                value={overdue.data?.length ?? 0}
+                value={overdueCount >= OVERDUE_SHOWN ? `${OVERDUE_SHOWN}+` : overdueCount}
                 className="stat-bad"
               />
             </Card>
           </Col>
-          {STATUSES.map((s) => (
-            <Col key={s} xs={12} md={6} xl={4}>
+          <Col xs={12} md={6} xl={4}>
+            <Card>
+              <Statistic title={t('dashboard.opened')} value={figures?.opened ?? '–'} />
+            </Card>
+          </Col>
+          {OUTCOMES.map((o) => (
+            <Col key={o} xs={12} md={6} xl={4}>
               <Card>
-                <Statistic title={t(`caseStatus.${s}`)} value={count(s)} />
+                <Statistic title={t(`dashboard.closed.${o}`)} value={figures?.closed[o] ?? '–'} />
               </Card>
             </Col>
           ))}
+          <Col xs={12} md={6} xl={4}>
+            <Card>
+              <Statistic
+                title={t('dashboard.promiseKept')}
+                value={figures?.promiseKeptPercent ?? '–'}
+                suffix={figures?.promiseKeptPercent != null ? '%' : undefined}
+              />
+            </Card>
+          </Col>
         </Row>
-        <p className="small muted">{t('dashboard.window', { count: all.data?.length ?? 0 })}</p>
+        <p className="small muted">{t('dashboard.window', { from, to })}</p>
       </section>
       <Card className="block-gap" title={<h3 className="card-title">{t('dashboard.overdueList')}</h3>}>
         <Table
@@ -143,7 +182,8 @@ export default function Dashboard() {
         <Table
           rowKey="id"
           size="small"
-          dataSource={(all.data ?? []).slice(0, 10)}
+          loading={recent.isLoading}
+          dataSource={recent.data ?? []}
           columns={caseColumns}
           pagination={false}
         />
