@@ -274,7 +274,10 @@ describe('a company start-up in the browser, across roles', () => {
     await page.getByRole('heading', { name: '督办总览' }).waitFor();
     // This month's figures come from the SLA report over every case: the case of this walk is among them.
     const opened = page.locator('.ant-statistic').filter({ hasText: '本月受理' });
-    await opened.locator('.ant-statistic-content-value').filter({ hasText: /^[1-9]\d*$/ }).waitFor();
+    await opened
+      .locator('.ant-statistic-content-value')
+      .filter({ hasText: /^[1-9]\d*$/ })
+      .waitFor();
     await checked(page, 'manager: dashboard');
     await saveScreenshot(page, 'manager-dashboard');
     await page.getByRole('link', { name: '办件查询' }).click();
