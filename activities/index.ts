@@ -4,6 +4,7 @@ import { DEFAULTS } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { createDepartmentHttp } from './department-http.ts';
+import { createFollowUpProjection } from './follow-ups.ts';
 import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
 import { createRules } from './rules.ts';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
   const notifier = deps.notifier ?? createNotifier();
   return {
     projectCase: createProjection(deps.db),
+    projectFollowUp: createFollowUpProjection(deps.db),
     decideByRules: createRules(deps.db),
     notify: (n: Notification, idempotencyKey: string) => notifier.notify(n, idempotencyKey),
     ...createDepartmentHttp(deps.db, deps.integrations ?? {}, deps.publicUrl ?? DEFAULTS.publicUrl),

@@ -9,7 +9,15 @@
 import { IDEMPOTENCY_KEY_HEADER } from '../departments/protocol.ts';
 import { sign, signedHeaders } from '../departments/signing.ts';
 
-export type NotificationKind = 'step.yellow' | 'step.red' | 'case.yellow' | 'case.red';
+export type NotificationKind =
+  | 'step.yellow'
+  | 'step.red'
+  | 'case.yellow'
+  | 'case.red'
+  // A bad rating's follow-up (整改): its clock turned yellow or red, or it is still unanswered after red.
+  | 'follow_up.yellow'
+  | 'follow_up.red'
+  | 'follow_up.reminder';
 
 export interface Notification {
   kind: NotificationKind;
@@ -19,7 +27,7 @@ export interface Notification {
   processId: string;
   /** For step notifications. */
   stepId?: string;
-  /** Code of the department that owns the step. */
+  /** Code of the department that owns the step (or that a follow-up is for). */
   department?: string;
   /** The deadline, ISO 8601. */
   deadline: string;

@@ -15,6 +15,7 @@ import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
+import { FollowUps } from './follow-ups.ts';
 import { CaseIntake } from './intake.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/app/framework-errors.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
@@ -116,6 +117,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       calendarRegion,
       warning,
       applicantHashKey,
+      updateWaitMs: options.updateWaitMs ?? DEFAULTS.updateWaitMs,
+    }),
+    followUps: new FollowUps({
+      db: options.db,
+      client: options.client,
+      taskQueue: options.taskQueue,
+      calendars,
+      calendarRegion,
+      warning,
       updateWaitMs: options.updateWaitMs ?? DEFAULTS.updateWaitMs,
     }),
     actions: new CaseActions(

@@ -17,6 +17,7 @@ import type { Integrations } from '../departments/integrations.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import type { MaterialStore } from '../storage/material-store.ts';
 import type { CaseActions } from './case-actions.ts';
+import type { FollowUps } from './follow-ups.ts';
 import type { CaseIntake } from './intake.ts';
 
 export type App = FastifyInstance<
@@ -33,6 +34,8 @@ export interface AppDeps {
   client: Client;
   intake: CaseIntake;
   actions: CaseActions;
+  /** Follow-ups of bad ratings: their workflows (clocks). */
+  followUps: FollowUps;
   materials: MaterialStore;
   calendars: CalendarStore;
   calendarRegion: string;

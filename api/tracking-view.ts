@@ -3,6 +3,7 @@
 // are named (never staff), no internal codes or jargon appear in the text, and nothing of other people.
 import type { CaseRow, EventRow, StepRow } from '../db/cases.ts';
 import type { DeliveryRow } from '../db/deliveries.ts';
+import type { FollowUpRow } from '../db/follow-ups.ts';
 import type { RatingRow } from '../db/tracking.ts';
 import { CHINA_OFFSET_MINUTES } from '../process/calendar.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
@@ -34,7 +35,13 @@ export interface TrackingInput {
   delivery: DeliveryRow | undefined;
   accesses: AccessRow[];
   rating: RatingRow | undefined;
+  followUp: FollowUpRow | undefined;
+  /** For whether a follow-up's promise has passed. */
+  now: Date;
 }
+
+/** Who a rating with no department is about, and who answers its follow-up. */
+const CENTRE_NAME = '政务服务中心';
 
 /** The Chinese part of a bilingual name ("设立登记 Business registration" -> "设立登记"). */
 export function chinese(name: string): string {
@@ -89,7 +96,7 @@ function stateOf(step: StepRow, caseStatus: string): TrackState {
 }
 
 export function trackingView(input: TrackingInput) {
-  const { row, definition, steps, events, delivery, accesses, rating } = input;
+  const { row, definition, steps, events, delivery, accesses, rating, followUp } = input;
   const departmentName = (code: string) =>
     chinese(definition.departments.find((d) => d.code === code)?.name ?? '相关部门');
   const materialName = (item: string) => {
@@ -216,8 +223,46 @@ export function trackingView(input: TrackingInput) {
     delivered,
     accesses: accesses.map((a) => accessView(a, definition, steps, departmentName, stepName)),
     rating: rating
-      ? { score: rating.score, comment: rating.comment, at: rating.ratedAt.toISOString() }
+      ? {
+          score: rating.score,
+          comment: rating.comment,
+          at: rating.ratedAt.toISOString(),
+          department: rating.department,
+          departmentName: rating.department ? departmentName(rating.department) : CENTRE_NAME,
+        }
       : null,
+    departments: [
+      ...new Set(sorted.filter((s) => s.status !== 'not_applicable').map((s) => s.department)),
+    ].map((code) => ({ code, name: departmentName(code) })),
+    followUp: followUp ? followUpLine(followUp, departmentName, input.now) : null,
+  };
+}
+
+/** A follow-up (整改) in plain words: who answers, by when, or what they answered. */
+function followUpLine(followUp: FollowUpRow, departmentName: (code: string) => string, now: Date) {
+  const dept = followUp.department ? departmentName(followUp.department) : CENTRE_NAME;
+  const promisedDate = followUp.dueAt ? chinaDate(followUp.dueAt) : null;
+  const base = { departmentName: dept, promisedDate };
+  if (followUp.closedAt) {
+    return {
+      ...base,
+      state: 'closed' as const,
+      text: `${dept}已于 ${spoken(chinaDate(followUp.closedAt))}答复您的评价`,
+      response: followUp.response,
+      respondedAt: followUp.closedAt.toISOString(),
+    };
+  }
+  const overdue = followUp.dueAt !== null && now.getTime() >= followUp.dueAt.getTime();
+  return {
+    ...base,
+    state: overdue ? ('overdue' as const) : ('open' as const),
+    text: overdue
+      ? `${dept}未在承诺的 ${spoken(promisedDate!)}前答复，政务服务中心正在督办`
+      : promisedDate
+        ? `${dept}正在核实您反映的问题，将于 ${spoken(promisedDate)}前答复`
+        : `${dept}正在核实您反映的问题，将在 15 个工作日内答复`,
+    response: null,
+    respondedAt: null,
   };
 }
 

@@ -459,4 +459,50 @@ export const caseRatings = pgTable('case_ratings', {
   /** When the applicant first rated: a replacement is accepted until 7 days after. */
   firstRatedAt: timestamp('first_rated_at', { withTimezone: true }).notNull(),
   ratedAt: timestamp('rated_at', { withTimezone: true }).notNull(),
+  /** The department the applicant blamed (a code of one of the case's applicable steps); null: the centre. */
+  department: text('department'),
 });
+
+/**
+ * A follow-up (整改) a bad rating (1 or 2) opened: one per case, for the blamed department or the centre
+ * (department null), on a 15-working-day clock run by its followUpWorkflow. The workflow writes the clock
+ * (opened_at, due_at, yellow_at, clock_state, warnings); the API writes the response, which closes it.
+ */
+export const followUps = pgTable(
+  'follow_ups',
+  {
+    id: uuid('id').primaryKey(),
+    caseId: uuid('case_id')
+      .notNull()
+      .unique()
+      .references(() => cases.id),
+    /** The score that opened it (a later replacement of the rating does not close it). */
+    score: integer('score').notNull(),
+    /** Department code; null: the service centre (the comprehensive window), answered by managers. */
+    department: text('department'),
+    /** When the clock started (the workflow's start; until then, when the rating was made). */
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    /** The 15th working day's close of office on the case's calendar; null until the workflow counted it. */
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    yellowAt: timestamp('yellow_at', { withTimezone: true }),
+    /**
+     * As the workflow last recorded it: pending until it counted the deadline, then green | yellow | red,
+     * stopped once answered.
+     */
+    clockState: text('clock_state').notNull().default('pending'),
+    /** The colour at the response (answered late = red). */
+    finalLevel: text('final_level'),
+    warnedYellowAt: timestamp('warned_yellow_at', { withTimezone: true }),
+    warnedRedAt: timestamp('warned_red_at', { withTimezone: true }),
+    /** Reminders sent after the deadline passed. */
+    reminders: integer('reminders').notNull().default(0),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** The department's answer, shown to the applicant. */
+    response: text('response'),
+    respondedBy: uuid('responded_by').references(() => users.id),
+  },
+  (t) => [
+    index('follow_ups_open_idx').on(t.department, t.dueAt).where(sql`${t.closedAt} is null`),
+    index('follow_ups_opened_idx').on(t.openedAt),
+  ],
+);

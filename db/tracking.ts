@@ -4,7 +4,8 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
-import { caseRatings, cases } from './schema.ts';
+import { type FollowUpRow, openFollowUp } from './follow-ups.ts';
+import { caseRatings, cases, followUps } from './schema.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const LENGTH = 20;
@@ -55,20 +56,34 @@ export async function findRating(db: Db, caseId: string): Promise<RatingRow | un
   return row;
 }
 
-/** Records a first rating, or replaces the existing one (the caller checked it may). */
-export async function saveRating(
+/** A rating of 1 or 2 is a complaint (差评): it opens a follow-up (整改). */
+export const COMPLAINT_AT_MOST = 2;
+
+/**
+ * Records a first rating, or replaces the existing one (the caller checked it may), and opens the case's
+ * follow-up in the same transaction when the score is a complaint. The follow-up is opened once per case: a
+ * replacement (another bad score, another blamed department, or a better score) leaves an open follow-up
+ * as it is, since the complaint was made and must be answered; it keeps the department first blamed.
+ */
+export async function rateCase(
   db: Db,
   caseId: string,
-  rating: { score: number; comment: string | null },
+  rating: { score: number; comment: string | null; department: string | null },
   at: Date,
-): Promise<RatingRow> {
-  const [row] = await db
-    .insert(caseRatings)
-    .values({ caseId, ...rating, firstRatedAt: at, ratedAt: at })
-    .onConflictDoUpdate({
-      target: caseRatings.caseId,
-      set: { score: rating.score, comment: rating.comment, ratedAt: at },
-    })
-    .returning();
-  return row!;
+): Promise<{ rating: RatingRow; followUp: FollowUpRow | undefined }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(caseRatings)
+      .values({ caseId, ...rating, firstRatedAt: at, ratedAt: at })
+      .onConflictDoUpdate({
+        target: caseRatings.caseId,
+        set: { score: rating.score, comment: rating.comment, department: rating.department, ratedAt: at },
+      })
+      .returning();
+    const followUp =
+      rating.score <= COMPLAINT_AT_MOST
+        ? await openFollowUp(tx, caseId, { score: rating.score, department: rating.department, at })
+        : (await tx.select().from(followUps).where(eq(followUps.caseId, caseId)))[0];
+    return { rating: row!, followUp };
+  });
 }

@@ -119,6 +119,19 @@ export type CaseEvent = EventBase &
     | { type: 'case.closed'; outcome: CaseOutcome; results: Record<string, CaseResult> }
     // Recorded by the API after the workflow has ended: the clerk handed the results over (统一出件).
     | { type: 'case.delivered'; method: DeliveryMethod }
+    // A bad rating's follow-up (整改), after delivery: appended by its followUpWorkflow's projection (opened,
+    // warnings) and by the API (the response), after the case workflow's last event, like the handover.
+    | {
+        type: 'follow_up.opened';
+        followUpId: string;
+        /** The blamed department's code; null: the service centre. */
+        department: string | null;
+        score: number;
+        deadline?: string;
+        yellowAt?: string;
+      }
+    | { type: 'follow_up.warning'; followUpId: string; level: 'yellow' | 'red'; deadline: string }
+    | { type: 'follow_up.closed'; followUpId: string; opinion: string; late: boolean }
   );
 
 export type DeliveryMethod = 'window' | 'post' | 'electronic';

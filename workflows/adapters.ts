@@ -18,7 +18,7 @@ import type { CaseInput } from './messages.ts';
 
 // Notifications leave the system (a webhook): an ordinary activity, retried for a while, then given up
 // on (the warning itself is in the case's timeline either way).
-const { notify } = proxyActivities<Activities>({
+export const { notify } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',

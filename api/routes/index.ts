@@ -15,6 +15,7 @@ import { caseHistoryRoutes } from './cases/history.ts';
 import { caseRoutes } from './cases/index.ts';
 import { caseSearchRoutes } from './cases/search.ts';
 import { codecPreflightRoutes, codecRoutes } from './codec.ts';
+import { followUpRoutes } from './follow-ups.ts';
 import { healthRoutes } from './health.ts';
 import { incidentRoutes } from './incidents.ts';
 import { materialRoutes } from './materials.ts';
@@ -66,6 +67,7 @@ export async function registerRoutes(app: App, deps: AppDeps, options: RouteOpti
     deliveryRoutes(api, deps);
     materialRoutes(api, deps);
     taskRoutes(api, deps);
+    followUpRoutes(api, deps);
     incidentRoutes(api, deps);
     reportRoutes(api, deps);
     calendarRoutes(api, deps);

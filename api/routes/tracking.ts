@@ -10,11 +10,12 @@ import { Type } from 'typebox';
 import { accessesOf } from '../../db/access-log.ts';
 import { type CaseRow, caseTimeline, findCase, listSteps } from '../../db/cases.ts';
 import { findDelivery } from '../../db/deliveries.ts';
+import { followUpOfCase } from '../../db/follow-ups.ts';
 import { cases } from '../../db/schema.ts';
-import { findRating, saveRating, trackingCodeMatches } from '../../db/tracking.ts';
+import { findRating, rateCase, trackingCodeMatches } from '../../db/tracking.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { FailureLimiter } from '../failure-limiter.ts';
-import { conflict, Problem } from '../problem.ts';
+import { conflict, invalid, Problem } from '../problem.ts';
 import { problems } from '../schemas/common.ts';
 import { Text } from '../schemas/text.ts';
 import { trackingView } from '../tracking-view.ts';
@@ -83,7 +84,27 @@ export const Tracking = Type.Object({
   ),
   rating: Type.Union([
     Type.Null(),
-    Type.Object({ score: Type.Integer(), comment: Type.Union([Type.String(), Type.Null()]), at: Instant }),
+    Type.Object({
+      score: Type.Integer(),
+      comment: Type.Union([Type.String(), Type.Null()]),
+      at: Instant,
+      department: Type.Union([Type.String(), Type.Null()]),
+      departmentName: Type.String({ description: 'the department blamed, or the service centre' }),
+    }),
+  ]),
+  departments: Type.Array(Type.Object({ code: Type.String(), name: Type.String() }), {
+    description: "the case's departments, for a rating of 1 or 2 to name the one it is about",
+  }),
+  followUp: Type.Union([
+    Type.Null(),
+    Type.Object({
+      state: Type.Union([Type.Literal('open'), Type.Literal('overdue'), Type.Literal('closed')]),
+      departmentName: Type.String(),
+      text: Type.String({ description: 'where the follow-up stands, in plain Chinese' }),
+      promisedDate: Day,
+      response: Type.Union([Type.String(), Type.Null()]),
+      respondedAt: Type.Union([Instant, Type.Null()]),
+    }),
   ]),
 });
 
@@ -94,6 +115,8 @@ const RatingView = Type.Object({
   score: Type.Integer(),
   comment: Type.Union([Type.String(), Type.Null()]),
   at: Instant,
+  department: Type.Union([Type.String(), Type.Null()]),
+  followUp: Type.Boolean({ description: 'a follow-up (整改) is open or was opened for this case' }),
 });
 
 const REPLACE_WITHIN_MS = 7 * 86_400_000;
@@ -145,14 +168,15 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
 
   async function view(row: CaseRow) {
     const definition = (await deps.definitions.get(row.processId, row.processVersion))!;
-    const [steps, events, delivery, accesses, rating] = await Promise.all([
+    const [steps, events, delivery, accesses, rating, followUp] = await Promise.all([
       listSteps(deps.db, row.id),
       caseTimeline(deps.db, row.id),
       findDelivery(deps.db, row.id),
       accessesOf(deps.db, row.id),
       findRating(deps.db, row.id),
+      followUpOfCase(deps.db, row.id),
     ]);
-    return trackingView({ row, definition, steps, events, delivery, accesses, rating });
+    return trackingView({ row, definition, steps, events, delivery, accesses, rating, followUp, now: now() });
   }
 
   app.get(
@@ -202,6 +226,15 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
             trackingCode: Code,
             score: Type.Integer({ minimum: 1, maximum: 5 }),
             comment: Type.Optional(Text({ maxLength: 1000 })),
+            department: Type.Optional(
+              Text({
+                minLength: 1,
+                maxLength: 32,
+                description:
+                  'for a score of 1 or 2: the code of the department the complaint is about (one of the ' +
+                  "case's departments, listed in the tracking view); absent: the service centre",
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -227,15 +260,44 @@ export function trackingRoutes(app: App, deps: AppDeps, options: TrackingRouteOp
           'This case was rated more than 7 days ago; the rating can no longer be changed.',
         );
       }
-      const saved = await saveRating(
+      const department = request.body.department ?? null;
+      if (department !== null) {
+        const departments = new Set(
+          (await listSteps(deps.db, row.id))
+            .filter((s) => s.status !== 'not_applicable')
+            .map((s) => s.department),
+        );
+        if (!departments.has(department)) {
+          throw invalid(
+            'unknown-department',
+            'Not a department of this case',
+            `No step of case ${row.caseNo} is handled by '${department}'.`,
+            [
+              {
+                field: 'body.department',
+                message: `'${department}' is not one of this case's departments (${[...departments].sort().join(', ')}); leave it out to mean the service centre`,
+              },
+            ],
+          );
+        }
+      }
+      const saved = await rateCase(
         deps.db,
         row.id,
-        { score: request.body.score, comment: request.body.comment?.trim() || null },
+        { score: request.body.score, comment: request.body.comment?.trim() || null, department },
         at,
       );
-      return reply
-        .status(previous ? 200 : 201)
-        .send({ score: saved.score, comment: saved.comment, at: saved.ratedAt.toISOString() });
+      // The clock of a follow-up not yet counting: just opened, or its start failed on an earlier attempt.
+      if (saved.followUp && !saved.followUp.closedAt && saved.followUp.clockState === 'pending')
+        await deps.followUps.startClock(saved.followUp, row);
+      const rating = saved.rating;
+      return reply.status(previous ? 200 : 201).send({
+        score: rating.score,
+        comment: rating.comment,
+        at: rating.ratedAt.toISOString(),
+        department: rating.department,
+        followUp: saved.followUp !== undefined,
+      });
     },
   );
 }
