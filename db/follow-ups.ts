@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import { appendEvent, type Tx } from './case-events.ts';
 import type { Db } from './client.ts';
-import { caseRatings, cases, followUps } from './schema.ts';
+import { cases, followUps } from './schema.ts';
 
 export type FollowUpRow = typeof followUps.$inferSelect;
 
@@ -18,7 +18,7 @@ export type FollowUpRow = typeof followUps.$inferSelect;
 export async function openFollowUp(
   tx: Tx,
   caseId: string,
-  opening: { score: number; department: string | null; at: Date },
+  opening: { score: number; comment: string | null; department: string | null; at: Date },
 ): Promise<FollowUpRow> {
   await tx
     .insert(followUps)
@@ -48,8 +48,8 @@ export interface FollowUpFilter {
   limit: number;
 }
 
-/** With the case's number and process, and the applicant's comment (what the complaint is about). */
-export type FollowUpListRow = FollowUpRow & { caseNo: string; processId: string; comment: string | null };
+/** With the case's number and process. */
+export type FollowUpListRow = FollowUpRow & { caseNo: string; processId: string };
 
 /** Open ones first, nearest deadline first; then closed ones, latest first. */
 export async function listFollowUps(db: Db, filter: FollowUpFilter): Promise<FollowUpListRow[]> {
@@ -62,10 +62,9 @@ export async function listFollowUps(db: Db, filter: FollowUpFilter): Promise<Fol
   if (filter.overdueAt) where.push(lte(followUps.dueAt, filter.overdueAt));
   if (filter.caseId) where.push(eq(followUps.caseId, filter.caseId));
   const rows = await db
-    .select({ f: followUps, caseNo: cases.caseNo, processId: cases.processId, comment: caseRatings.comment })
+    .select({ f: followUps, caseNo: cases.caseNo, processId: cases.processId })
     .from(followUps)
     .innerJoin(cases, eq(cases.id, followUps.caseId))
-    .leftJoin(caseRatings, eq(caseRatings.caseId, followUps.caseId))
     .where(and(...where))
     .orderBy(
       sql`${followUps.closedAt} is not null`,
@@ -74,7 +73,7 @@ export async function listFollowUps(db: Db, filter: FollowUpFilter): Promise<Fol
       asc(followUps.id),
     )
     .limit(filter.limit);
-  return rows.map((r) => ({ ...r.f, caseNo: r.caseNo, processId: r.processId, comment: r.comment }));
+  return rows.map((r) => ({ ...r.f, caseNo: r.caseNo, processId: r.processId }));
 }
 
 async function lockFollowUp(tx: Tx, id: string): Promise<FollowUpRow | undefined> {

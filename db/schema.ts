@@ -478,6 +478,8 @@ export const followUps = pgTable(
       .references(() => cases.id),
     /** The score that opened it (a later replacement of the rating does not close it). */
     score: integer('score').notNull(),
+    /** The applicant's comment with that score: the complaint as made, kept if the rating is replaced. */
+    comment: text('comment'),
     /** Department code; null: the service centre (the comprehensive window), answered by managers. */
     department: text('department'),
     /** When the clock started (the workflow's start; until then, when the rating was made). */

@@ -82,7 +82,7 @@ export async function rateCase(
       .returning();
     const followUp =
       rating.score <= COMPLAINT_AT_MOST
-        ? await openFollowUp(tx, caseId, { score: rating.score, department: rating.department, at })
+        ? await openFollowUp(tx, caseId, { ...rating, at })
         : (await tx.select().from(followUps).where(eq(followUps.caseId, caseId)))[0];
     return { rating: row!, followUp };
   });

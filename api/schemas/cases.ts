@@ -1,6 +1,8 @@
 // Cases: the combined application, the clerk's changes to a running case, the case record and lists.
+
 import { Type } from 'typebox';
 import { Anything, Datum, Id, Instant, MaterialRefs, OutputValue } from './common.ts';
+import { FollowUp } from './follow-ups.ts';
 import { Text } from './text.ts';
 
 export const SubmitCaseBody = Type.Object(
@@ -123,6 +125,9 @@ export const CaseDetail = Type.Object({
   data: Type.Record(Type.String(), Datum),
   steps: Type.Array(StepView),
   timeline: Type.Array(EventView),
+  followUp: Type.Union([FollowUp, Type.Null()], {
+    description: "a bad rating's follow-up (整改): for the centre's roles and the blamed department",
+  }),
 });
 
 export { CaseListQuery, CaseSummary } from './search.ts';

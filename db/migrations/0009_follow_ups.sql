@@ -2,6 +2,7 @@ CREATE TABLE "follow_ups" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"case_id" uuid NOT NULL,
 	"score" integer NOT NULL,
+	"comment" text,
 	"department" text,
 	"opened_at" timestamp with time zone NOT NULL,
 	"due_at" timestamp with time zone,

@@ -1,13 +1,16 @@
 // Cases: intake by clerks, the full record for those allowed to see it, lists for managers, and the audit.
+
 import { Type } from 'typebox';
 import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
+import { listFollowUps } from '../../../db/follow-ups.ts';
 import { issueTrackingCode } from '../../../db/tracking.ts';
 import { caseAccess } from '../../case-access.ts';
 import { chainHeadsOf } from '../../chain-heads.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
 import type { App, AppDeps } from '../../deps.ts';
+import { followUpView } from '../../follow-ups.ts';
 import { currentUser, requireRole } from '../../plugins/app/auth.ts';
 import { requireCase } from '../../require-case.ts';
 import { CaseCreated, CaseDetail, SubmitCaseBody } from '../../schemas/cases.ts';
@@ -84,7 +87,13 @@ export function caseRoutes(app: App, deps: AppDeps): void {
             ),
           }
         : undefined;
-      const view = caseView(row, definition, steps, events, visible, clocks);
+      const [followUp] = await listFollowUps(deps.db, { caseId: row.id, status: 'all', limit: 1 });
+      const seesFollowUp =
+        followUp && (user.role !== 'department' || followUp.department === user.department);
+      const view = {
+        ...caseView(row, definition, steps, events, visible, clocks),
+        followUp: seesFollowUp ? followUpView(followUp, now) : null,
+      };
       await logAccess(deps.db, user, [
         { caseId: row.id, purpose: 'case-detail', fields: Object.keys(view.application) },
       ]);
