@@ -230,7 +230,13 @@ describe('a case through supplement, delivery and rating', () => {
 
     const first = await rate(2, '等待时间较长');
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ score: 2, comment: '等待时间较长', at: expect.any(String) });
+    expect(first.body).toEqual({
+      score: 2,
+      comment: '等待时间较长',
+      at: expect.any(String),
+      department: null,
+      followUp: true,
+    });
     expect((await rate(6)).status).toBe(400);
     clock += 6 * 86_400_000;
     const changed = await rate(4, '后来解决了');

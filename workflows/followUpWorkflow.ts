@@ -1,14 +1,21 @@
 // followUpWorkflow: one follow-up (整改) of a bad rating, on a 15-working-day clock on the case's calendar,
 // counted, warned (yellow, then red) and reminded about by the same clock code as a step's promised clock
 // (process/clock.ts nextAlarm and levelAt, process/step-clock.ts clockInstants): a durable timer per alarm.
-// After red, a reminder at the close of every further working day until the department answers.
+// After red, a reminder after every further working day (its office hours) until the department answers.
 //
 // The response itself is written by the API (with the event in the case's trail); the Update that follows
 // stops the clock at the instant the read model recorded. Should that Update never arrive, the next alarm
 // or reminder finds the follow-up closed in the read model and stops the clock there.
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
-import { addWorkingDays, CalendarRangeError } from '../process/calendar.ts';
-import { type ClockLevel, type FiredAlarms, levelAt, nextAlarm, type StartedSpan } from '../process/clock.ts';
+import { addWorkingHours, CalendarRangeError } from '../process/calendar.ts';
+import {
+  type ClockLevel,
+  type FiredAlarms,
+  levelAt,
+  nextAlarm,
+  type StartedSpan,
+  workingDayMs,
+} from '../process/clock.ts';
 import type { TimeLimit } from '../process/definition.ts';
 import { clockInstants, warningFor } from '../process/step-clock.ts';
 import { notify } from './adapters.ts';
@@ -43,6 +50,8 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpCl
   const instants = unlessPastCalendar(() => clockInstants(calendar, span, FOLLOW_UP_LIMIT, warning));
   const deadline = instants?.deadline;
   const fired: FiredAlarms = { yellow: false, red: false };
+  const oneWorkingDayAfter = (t: number) =>
+    unlessPastCalendar(() => addWorkingHours(calendar, t, workingDayMs(calendar) / 3_600_000));
   let finalLevel: ClockLevel | undefined;
   let stopped = false;
 
@@ -111,7 +120,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpCl
       fired[alarm.kind] = true;
       if (alarm.kind === 'red') {
         fired.yellow = true; // red supersedes a yellow that never fired
-        remindAt = unlessPastCalendar(() => addWorkingDays(calendar, alarm.at, 1));
+        remindAt = oneWorkingDayAfter(alarm.at);
       }
       projected = await projectFollowUp({
         followUpId: input.followUpId,
@@ -124,7 +133,7 @@ export async function followUpWorkflow(input: FollowUpInput): Promise<FollowUpCl
         followUpId: input.followUpId,
         change: { kind: 'reminder', at: iso(now), n: reminders },
       });
-      remindAt = unlessPastCalendar(() => addWorkingDays(calendar, at, 1));
+      remindAt = oneWorkingDayAfter(at);
     }
     if (projected.closedAt) {
       stop(Date.parse(projected.closedAt));
