@@ -71,6 +71,10 @@ const RULES: Record<string, Rule> = {
   'GET /api/tasks': DEPARTMENTS_AND_SUPERVISION,
   'GET /api/tasks/counts': DEPARTMENTS_AND_SUPERVISION,
   'GET /api/incidents': DEPARTMENTS_AND_SUPERVISION,
+  'GET /api/follow-ups': DEPARTMENTS_AND_SUPERVISION,
+  // Department staff answer their department's follow-ups, managers the centre's; which follow-up each may
+  // answer (another department's: 403) is test/follow-ups.test.ts.
+  'POST /api/follow-ups/{id}/response': ['samr', 'samr-lead', 'health', 'manager'],
   'GET /api/reports/sla': SUPERVISION,
   'GET /api/reports/sla.csv': SUPERVISION,
   'GET /api/reports/sla/departments': SUPERVISION,
