@@ -3,6 +3,7 @@
 // steps that ended past their promise and those held past it now, a bottleneck ranking and a daily series.
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
+import { ratingFigures } from '../db/rating-report.ts';
 import {
   type CaseFigures,
   caseFiguresByDay,
@@ -65,11 +66,12 @@ function caseBlock(
 const key = (r: { processId: string; stepId: string }) => `${r.processId}\u0000${r.stepId}`;
 
 export async function slaReport(db: Db, definitions: DefinitionStore, range: SlaRange, now = new Date()) {
-  const [days, steps, histograms, open] = await Promise.all([
+  const [days, steps, histograms, open, ratings] = await Promise.all([
     caseFiguresByDay(db, range),
     stepFigures(db, range),
     stepHistograms(db, range),
     openOverdueSteps(db, range, now),
+    ratingFigures(db, range, now),
   ]);
   const byStep = new Map<string, Map<number, number>>();
   for (const h of histograms) {
@@ -156,6 +158,7 @@ export async function slaReport(db: Db, definitions: DefinitionStore, range: Sla
       promised: d.promised,
       promiseKept: d.promiseKept,
     })),
+    ratings,
   };
 }
 

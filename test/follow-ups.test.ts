@@ -243,3 +243,32 @@ describe('ratings that open no follow-up, and the centre', () => {
     expect((await track(kase)).followUp).toMatchObject({ state: 'closed', response: '已优化叫号流程' });
   });
 });
+
+describe('ratings and follow-ups in the SLA report', () => {
+  it('counts the ratings, their average, and the follow-ups opened, answered and overdue', async () => {
+    // Run after the cases above (this file's own database): ratings 4 (was 2), 3 and 1; two follow-ups,
+    // both answered.
+    const day = (offset: number) =>
+      new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const report = await api.call(
+      'GET',
+      `/api/reports/sla?from=${day(-1)}&to=${day(1)}&processId=company-startup`,
+      api.tokens.manager,
+    );
+    expect(report.status).toBe(200);
+    expect(report.body.ratings).toEqual({
+      count: 3,
+      averageScore: 2.67,
+      byScore: [1, 0, 1, 1, 0],
+      followUps: { opened: 2, closed: 2, closedLate: 0, overdueNow: 0 },
+    });
+    const tax = await api.call(
+      'GET',
+      `/api/reports/sla?from=${day(-1)}&to=${day(1)}&department=TAX`,
+      api.tokens.manager,
+    );
+    expect(tax.body.ratings.followUps).toEqual({ opened: 1, closed: 1, closedLate: 0, overdueNow: 0 });
+    const none = await api.call('GET', '/api/reports/sla?from=2026-01-01&to=2026-01-31', api.tokens.manager);
+    expect(none.body.ratings).toMatchObject({ count: 0, averageScore: null });
+  });
+});

@@ -90,6 +90,23 @@ export const SlaReport = Type.Object({
       promiseKept: Type.Integer(),
     }),
   ),
+  ratings: Type.Object(
+    {
+      count: Type.Integer({ description: 'cases rated (or re-rated) in the range' }),
+      averageScore: Nullable(Type.Number()),
+      byScore: Type.Array(Type.Integer(), { description: 'ratings of 1, 2, 3, 4 and 5' }),
+      followUps: Type.Object({
+        opened: Type.Integer(),
+        closed: Type.Integer({ description: 'answered in the range' }),
+        closedLate: Type.Integer({ description: 'answered in the range after their 15 working days' }),
+        overdueNow: Type.Integer({ description: 'open now past their deadline' }),
+      }),
+    },
+    {
+      description:
+        '好差评: with `department`, the ratings of cases it had a step in and the follow-ups that blamed it',
+    },
+  ),
 });
 
 export const DepartmentFigures = Type.Object({
