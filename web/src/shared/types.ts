@@ -244,5 +244,22 @@ export interface TrackView {
     categories: string[];
     what: string;
   }[];
-  rating: { score: number; comment?: string | null; at?: string } | null;
+  rating: {
+    score: number;
+    comment?: string | null;
+    at?: string;
+    department?: string | null;
+    departmentName?: string;
+  } | null;
+  /** The case's departments, for a rating of 1 or 2 to name the one it is about. */
+  departments: { code: string; name: string }[];
+  /** A bad rating's follow-up (整改): who answers by when, or what they answered. */
+  followUp: {
+    state: 'open' | 'overdue' | 'closed';
+    departmentName: string;
+    text: string;
+    promisedDate: string | null;
+    response: string | null;
+    respondedAt: string | null;
+  } | null;
 }

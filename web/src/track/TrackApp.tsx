@@ -277,6 +277,7 @@ function CaseProgress({
       </section>
 
       {view.delivered && <Rating view={view} code={code} onRated={onRefresh} />}
+      {view.followUp && <FollowUp followUp={view.followUp} />}
 
       <div className="actions">
         <button type="button" onClick={onRefresh}>
@@ -290,10 +291,33 @@ function CaseProgress({
   );
 }
 
-function Rating({ view, code, onRated }: { view: TrackView; code: string; onRated: () => void }) {
+/** The follow-up of a bad rating: the promised date in plain words, or the department's response. */
+function FollowUp({ followUp }: { followUp: NonNullable<TrackView['followUp']> }) {
   const { t } = useTranslation();
+  const id = useId();
+  return (
+    <section aria-labelledby={`${id}-t`} className="rating">
+      <h3 id={`${id}-t`}>{t('followUp')}</h3>
+      <p>
+        <span
+          className={`badge badge-${followUp.state === 'closed' ? 'ok' : followUp.state === 'overdue' ? 'warn' : 'muted'}`}
+        >
+          {t(`followUpState.${followUp.state}`)}
+        </span>{' '}
+        {followUp.text}
+      </p>
+      {followUp.response && <blockquote className="response">{followUp.response}</blockquote>}
+    </section>
+  );
+}
+
+function Rating({ view, code, onRated }: { view: TrackView; code: string; onRated: () => void }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
   const [score, setScore] = useState(0);
   const [comment, setComment] = useState('');
+  // A rating of 1 or 2 names the department it is about; '' means the service centre (the window).
+  const [department, setDepartment] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const id = useId();
   const rating = view.rating as unknown;
@@ -314,6 +338,7 @@ function Rating({ view, code, onRated }: { view: TrackView; code: string; onRate
         trackingCode: code.trim(),
         score,
         ...(comment.trim() ? { comment: comment.trim() } : {}),
+        ...(score <= 2 && department ? { department } : {}),
       });
       setMessage(t('thanks'));
       onRated();
@@ -343,6 +368,20 @@ function Rating({ view, code, onRated }: { view: TrackView; code: string; onRate
             ))}
           </div>
         </fieldset>
+        {score > 0 && score <= 2 && (
+          <>
+            <label htmlFor={`${id}-d`}>{t('blame')}</label>
+            <select id={`${id}-d`} value={department} onChange={(e) => setDepartment(e.target.value)}>
+              <option value="">{t('centre')}</option>
+              {view.departments.map((d) => (
+                <option key={d.code} value={d.code}>
+                  {localTitle(d.name, lang)}
+                </option>
+              ))}
+            </select>
+            <p className="hint">{t('followUpPromise')}</p>
+          </>
+        )}
         <label htmlFor={`${id}-c`}>{t('comment')}</label>
         <textarea
           id={`${id}-c`}
