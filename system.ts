@@ -130,6 +130,8 @@ export async function startSystem({
     // A case stored just before a crash, whose workflow never started, starts now.
     const resumed = await app.intake.resumeUnstarted();
     if (resumed > 0) app.log.warn({ resumed }, 'started the workflows of cases stored but never started');
+    const counted = await app.followUps.resumeUncounted();
+    if (counted > 0) app.log.warn({ counted }, 'started the clocks of follow-ups opened but never started');
     return { app, url, temporal, database, ...(worker ? { worker } : {}), stop };
   } catch (error) {
     await stop();

@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Intake, for start-up work such as resuming cases stored but never started. */
     intake: CaseIntake;
+    /** Follow-ups of bad ratings, for start-up work: starting clocks that never started. */
+    followUps: FollowUps;
   }
 }
 
@@ -144,6 +146,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   };
 
   app.decorate('intake', deps.intake);
+  app.decorate('followUps', deps.followUps);
   await registerExternalPlugins(app, { materialMaxBytes: deps.materialMaxBytes });
   await registerAppPlugins(app, {
     sessions: new SessionStore(options.db, {

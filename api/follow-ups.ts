@@ -13,9 +13,9 @@ import {
 } from '@temporalio/client';
 import type { Static } from 'typebox';
 import type { CalendarStore } from '../db/calendars.ts';
-import type { CaseRow } from '../db/cases.ts';
+import { type CaseRow, findCase } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
-import type { FollowUpListRow, FollowUpRow } from '../db/follow-ups.ts';
+import { type FollowUpListRow, type FollowUpRow, uncountedFollowUps } from '../db/follow-ups.ts';
 import type { ClockWarning } from '../process/clock.ts';
 import { urgencyOf } from '../process/step-clock.ts';
 import {
@@ -74,6 +74,19 @@ export class FollowUps {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       }
     });
+  }
+
+  /**
+   * Starts the clocks of follow-ups opened by a rating whose request ended before their workflow started
+   * (the process stopped in between, and the applicant did not rate again). Run at start-up.
+   */
+  async resumeUncounted(olderThanMs = 30_000): Promise<number> {
+    const rows = await uncountedFollowUps(this.deps.db, new Date(Date.now() - olderThanMs));
+    for (const row of rows) {
+      const kase = await findCase(this.deps.db, row.caseId);
+      if (kase) await this.startClock(row, kase);
+    }
+    return rows.length;
   }
 
   /**

@@ -8,6 +8,7 @@
 // the follow-up's own appends (its workflow and its responder) never race for the next sequence number.
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, isNotNull, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { appendEvent, type Tx } from './case-events.ts';
 import type { Db } from './client.ts';
 import { cases, followUps } from './schema.ts';
@@ -76,6 +77,16 @@ export async function listFollowUps(db: Db, filter: FollowUpFilter): Promise<Fol
   return rows.map((r) => ({ ...r.f, caseNo: r.caseNo, processId: r.processId }));
 }
 
+/** Open follow-ups whose clock never started (the process stopped between the rating and the start). */
+export async function uncountedFollowUps(db: Db, before: Date): Promise<FollowUpRow[]> {
+  return db
+    .select()
+    .from(followUps)
+    .where(
+      and(eq(followUps.clockState, 'pending'), isNull(followUps.closedAt), lte(followUps.openedAt, before)),
+    );
+}
+
 async function lockFollowUp(tx: Tx, id: string): Promise<FollowUpRow | undefined> {
   const [row] = await tx.select().from(followUps).where(eq(followUps.id, id)).for('update');
   return row;
@@ -136,7 +147,7 @@ export async function projectFollowUpChange(
     if (!row) throw new Error(`follow-up ${followUpId} is not in the read model`);
     const closedAt = row.closedAt?.toISOString() ?? null;
     const at = new Date(change.at);
-    const set = (values: Partial<FollowUpRow>, guard: SQL | undefined) =>
+    const set = (values: PgUpdateSetSource<typeof followUps>, guard: SQL | undefined) =>
       tx
         .update(followUps)
         .set(values)
@@ -190,7 +201,7 @@ export async function projectFollowUpChange(
       }
       case 'reminder':
         if (!row.closedAt)
-          await set({ reminders: sql`greatest(${followUps.reminders}, ${change.n})` as never }, undefined);
+          await set({ reminders: sql`greatest(${followUps.reminders}, ${change.n})` }, undefined);
         break;
       case 'stopped':
         await set(

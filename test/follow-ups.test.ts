@@ -6,6 +6,7 @@ import { chainHeadsOf } from '../api/chain-heads.ts';
 import { verifyChain } from '../db/audit.ts';
 import { caseTimeline } from '../db/cases.ts';
 import { followUpOfCase } from '../db/follow-ups.ts';
+import { rateCase } from '../db/tracking.ts';
 import { followUpClockQuery, followUpWorkflowId } from '../workflows/follow-up-messages.ts';
 import { companyStartupApplication, parallelApprovals, registrationApproval } from './fixtures/examples.ts';
 import { type ApiResponse, startTestApi, type TestApi } from './helpers.ts';
@@ -270,5 +271,24 @@ describe('ratings and follow-ups in the SLA report', () => {
     expect(tax.body.ratings.followUps).toEqual({ opened: 1, closed: 1, closedLate: 0, overdueNow: 0 });
     const none = await api.call('GET', '/api/reports/sla?from=2026-01-01&to=2026-01-31', api.tokens.manager);
     expect(none.body.ratings).toMatchObject({ count: 0, averageScore: null });
+  });
+});
+
+describe('a follow-up whose clock never started', () => {
+  it('gets its clock at start-up (the process stopped between the rating and the start)', async () => {
+    const kase = await deliveredCase();
+    const db = api.engine.database.db;
+    // As a rating request leaves it when the process dies after its transaction: the row, no workflow.
+    const { followUp } = await rateCase(
+      db,
+      kase.id,
+      { score: 1, comment: null, department: 'PSB' },
+      new Date(Date.now() - 60_000),
+    );
+    expect(followUp).toMatchObject({ clockState: 'pending', dueAt: null });
+    expect(await api.app.followUps.resumeUncounted()).toBe(1);
+    expect(await followUpOfCase(db, kase.id)).toMatchObject({ clockState: 'green', dueAt: expect.any(Date) });
+    expect(await api.app.followUps.resumeUncounted()).toBe(0);
+    expect((await track(kase)).followUp).toMatchObject({ state: 'open', departmentName: '公安局' });
   });
 });
