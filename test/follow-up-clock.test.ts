@@ -34,65 +34,71 @@ async function skipTo(env: TestWorkflowEnvironment, local: string): Promise<void
   if (CST(local) > now) await env.sleep(CST(local) - now);
 }
 
+/** A worker and a database on the time-skipping server, and one case of TAX in region HZ. */
+async function startRig() {
+  const env = await timeSkippingServerAt(iso('2026-09-30T10:00:00'));
+  const database: Database = await openTestDatabase();
+  const notifications: string[] = [];
+  const worker: Worker = await createCaseWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: 'follow-ups',
+    db: database.db,
+    payloadKeys: TEST_PAYLOAD_KEYS,
+    notifier: createLogNotifier((line) => notifications.push(line)),
+  });
+  const running = worker.run();
+  stop = async () => {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await database.close();
+  };
+  const db = database.db;
+  const calendars = new CalendarStore(db);
+  await calendars.seed();
+  // Hangzhou's own day off on Monday 12 October (a local calendar over the national one).
+  await calendars.createRegion({
+    region: 'HZ',
+    extends: 'CN',
+    years: { '2026': { offDays: ['2026-10-12'] } },
+  });
+  const clerk = await createUser(db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' });
+  const tax = await createUser(db, {
+    username: 'tax',
+    displayName: 'Tax',
+    role: 'department',
+    department: 'TAX',
+  });
+  const caseId = randomUUID();
+  await insertCase(db, {
+    id: caseId,
+    caseNoPrefix: 'T',
+    processId: 'company-startup',
+    processVersion: 1,
+    application: {},
+    submittedBy: clerk.id,
+    requestHash: 'test',
+    calendarRegion: 'HZ',
+    steps: [{ stepId: 'tax', department: 'TAX', title: 'tax' }],
+  });
+  const kase = (await findCase(db, caseId))!;
+  const followUps = new FollowUps({
+    db,
+    client: env.client,
+    taskQueue: 'follow-ups',
+    calendars,
+    calendarRegion: 'CN',
+    warning: { fraction: 0.2 },
+    updateWaitMs: 20_000,
+  });
+
+  return { env, db, notifications, followUps, kase, caseId, tax };
+}
+
 describe("a follow-up's clock", () => {
   it('counts 15 working days on the case calendar, warns yellow then red, reminds, and stops at the answer', async () => {
-    const env = await timeSkippingServerAt(iso('2026-09-30T10:00:00'));
-    const database: Database = await openTestDatabase();
-    const notifications: string[] = [];
-    const worker: Worker = await createCaseWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue: 'follow-ups',
-      db: database.db,
-      payloadKeys: TEST_PAYLOAD_KEYS,
-      notifier: createLogNotifier((line) => notifications.push(line)),
-    });
-    const running = worker.run();
-    stop = async () => {
-      worker.shutdown();
-      await running;
-      await env.teardown();
-      await database.close();
-    };
-    const db = database.db;
-    const calendars = new CalendarStore(db);
-    await calendars.seed();
-    // Hangzhou's own day off on Monday 12 October (a local calendar over the national one).
-    await calendars.createRegion({
-      region: 'HZ',
-      extends: 'CN',
-      years: { '2026': { offDays: ['2026-10-12'] } },
-    });
-    const clerk = await createUser(db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' });
-    const tax = await createUser(db, {
-      username: 'tax',
-      displayName: 'Tax',
-      role: 'department',
-      department: 'TAX',
-    });
-    const caseId = randomUUID();
-    await insertCase(db, {
-      id: caseId,
-      caseNoPrefix: 'T',
-      processId: 'company-startup',
-      processVersion: 1,
-      application: {},
-      submittedBy: clerk.id,
-      requestHash: 'test',
-      calendarRegion: 'HZ',
-      steps: [{ stepId: 'tax', department: 'TAX', title: 'tax' }],
-    });
-    const kase = (await findCase(db, caseId))!;
-    const followUps = new FollowUps({
-      db,
-      client: env.client,
-      taskQueue: 'follow-ups',
-      calendars,
-      calendarRegion: 'CN',
-      warning: { fraction: 0.2 },
-      updateWaitMs: 20_000,
-    });
-
+    const { env, db, notifications, followUps, kase, caseId, tax } = await startRig();
     const rated = await rateCase(
       db,
       caseId,
@@ -161,5 +167,36 @@ describe("a follow-up's clock", () => {
     expect(sent[0]).toMatchObject({ caseId, department: 'TAX', deadline: iso('2026-10-28T17:00:00') });
     expect(sent[0].recipients).toEqual({ departmentSupervisors: 'TAX', managers: true });
     expect(notifications.join()).not.toContain('张三');
+  });
+});
+
+describe('a follow-up answered while its workflow could not be told', () => {
+  it('stops at the answer the read model holds when its next alarm comes, without warning', async () => {
+    const { env, db, notifications, followUps, kase, caseId, tax } = await startRig();
+    const rated = await rateCase(
+      db,
+      caseId,
+      { score: 2, comment: null, department: 'TAX' },
+      new Date(Number(await env.currentTimeMs())),
+    );
+    await followUps.startClock(rated.followUp!, kase);
+    const id = rated.followUp!.id;
+    await skipTo(env, '2026-10-09T10:00:00');
+    const answeredAt = new Date(Number(await env.currentTimeMs()));
+    // The response is committed; the Update that would stop the clock is never sent.
+    expect(await respondToFollowUp(db, id, { response: '已处理', by: tax.id, at: answeredAt })).not.toBe(
+      'closed',
+    );
+    await skipTo(env, '2026-10-23T16:00:00');
+    const result = await env.client.workflow.getHandle(followUpWorkflowId(id)).result();
+    expect(result).toMatchObject({
+      state: 'stopped',
+      finalLevel: 'green',
+      closedAt: answeredAt.toISOString(),
+    });
+    expect(await findFollowUp(db, id)).toMatchObject({ clockState: 'stopped', warnedYellowAt: null });
+    const types = (await caseTimeline(db, caseId)).map((e) => e.type);
+    expect(types).toEqual(['follow_up.opened', 'follow_up.closed']);
+    expect(notifications).toEqual([]);
   });
 });
