@@ -34,7 +34,7 @@ async function skipTo(env: TestWorkflowEnvironment, local: string): Promise<void
   if (CST(local) > now) await env.sleep(CST(local) - now);
 }
 
-/** A worker and a database on the time-skipping server, and one case of TAX in region HZ. */
+/** A worker and a database on the time-skipping server, and one case of TAX in region CN-ZJ-HZ (Hangzhou). */
 async function startRig() {
   const env = await timeSkippingServerAt(iso('2026-09-30T10:00:00'));
   const database: Database = await openTestDatabase();
@@ -59,7 +59,7 @@ async function startRig() {
   await calendars.seed();
   // Hangzhou's own day off on Monday 12 October (a local calendar over the national one).
   await calendars.createRegion({
-    region: 'HZ',
+    region: 'CN-ZJ-HZ',
     extends: 'CN',
     years: { '2026': { offDays: ['2026-10-12'] } },
   });
@@ -79,7 +79,7 @@ async function startRig() {
     application: {},
     submittedBy: clerk.id,
     requestHash: 'test',
-    calendarRegion: 'HZ',
+    calendarRegion: 'CN-ZJ-HZ',
     steps: [{ stepId: 'tax', department: 'TAX', title: 'tax' }],
   });
   const kase = (await findCase(db, caseId))!;
@@ -110,7 +110,7 @@ describe("a follow-up's clock", () => {
     await followUps.startClock(rated.followUp!, kase);
     const id = rated.followUp!.id;
     let row = (await findFollowUp(db, id))!;
-    // From Wed 30 Sep: 1-7 Oct off, Sat 10 Oct a make-up working day, Mon 12 Oct off in HZ: the 15th working
+    // From Wed 30 Sep: 1-7 Oct off, Sat 10 Oct a make-up working day, Mon 12 Oct off in Hangzhou: the 15th working
     // day is Wed 28 Oct (on the national calendar alone it would be Tue 27 Oct).
     expect(row.dueAt?.toISOString()).toBe(iso('2026-10-28T17:00:00'));
     expect(row.clockState).toBe('green');
