@@ -263,3 +263,20 @@ export interface TrackView {
     respondedAt: string | null;
   } | null;
 }
+
+/** A bad rating's follow-up (整改), as GET /api/follow-ups lists it. */
+export interface FollowUp {
+  id: string;
+  caseId: string;
+  caseNo: string;
+  processId: string;
+  department: string | null;
+  score: number;
+  comment: string | null;
+  status: 'open' | 'closed';
+  urgency: 'green' | 'yellow' | 'red' | 'none';
+  overdue: boolean;
+  dueAt: string | null;
+  closedAt: string | null;
+  response: string | null;
+}

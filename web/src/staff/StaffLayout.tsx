@@ -17,10 +17,12 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   department: [
     { to: '/tasks', label: 'nav.worklist' },
     { to: '/tasks/incidents', label: 'nav.incidents' },
+    { to: '/tasks/follow-ups', label: 'nav.followUps' },
   ],
   manager: [
     { to: '/manager', label: 'nav.dashboard' },
     { to: '/manager/cases', label: 'nav.search' },
+    { to: '/manager/follow-ups', label: 'nav.followUps' },
   ],
   admin: [
     { to: '/admin/users', label: 'nav.users' },
