@@ -17,6 +17,7 @@ import { CaseActions } from './case-actions.ts';
 import type { App, AppDeps } from './deps.ts';
 import { FollowUps } from './follow-ups.ts';
 import { CaseIntake } from './intake.ts';
+import { nullableSerializers } from './nullable-serializer.ts';
 import { clientErrorHandler, frameworkErrors } from './plugins/app/framework-errors.ts';
 import { registerAppPlugins } from './plugins/app/index.ts';
 import { safeLoggerOptions } from './plugins/app/logging.ts';
@@ -87,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     // Router and HTTP-parser refusals (414, 431, undecodable URLs) as problem+json too.
     frameworkErrors,
     clientErrorHandler,
+    schemaController: { compilersFactory: { buildSerializer: nullableSerializers } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const calendars = new CalendarStore(options.db);

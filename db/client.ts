@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { preparingReads } from './prepared-reads.ts';
 import { grantApplicationRole } from './roles.ts';
 import * as schema from './schema.ts';
 
@@ -70,7 +71,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       }
     }
     const client = postgres(options.url, { max: options.poolSize ?? 10, onnotice: () => {} });
-    const db = drizzle({ client, schema, ...(options.logger ? { logger: options.logger } : {}) });
+    const db = drizzle({
+      client: preparingReads(client),
+      schema,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
     const database: Database = {
       db: db as unknown as Db,
       kind: 'postgres',

@@ -167,26 +167,39 @@ function periodsOf(r: SlaRange, grain: AnyColumn, day: AnyColumn): SQL {
   return sql`(${sql.join(periods, sql` or `)})`;
 }
 
-/** Working-time histograms of the steps that ended in the range (buckets of db/sla-changes.ts bucketOf). */
+/**
+ * Working-time histograms of the steps that ended in the range (buckets of db/sla-changes.ts bucketOf).
+ * One row per step with its buckets as a JSON array: a year has thousands of (step, bucket) sums, and
+ * mapping each as a row of its own took a fifth of the report's time.
+ */
 export async function stepHistograms(db: Db, r: SlaRange): Promise<HistogramRow[]> {
   const h = slaStepHistogram;
-  return db
-    .select({
-      processId: h.processId,
-      stepId: h.stepId,
-      department: h.department,
-      bucket: h.bucket,
-      steps: sql<number>`sum(${h.steps})::int`,
-    })
-    .from(h)
-    .where(
-      and(
+  const result = await db.execute(sql`
+    select b.process_id as "processId", b.step_id as "stepId", b.department,
+           json_agg(json_build_array(b.bucket, b.steps)) as buckets
+    from (
+      select ${h.processId} as process_id, ${h.stepId} as step_id, ${h.department} as department,
+             ${h.bucket} as bucket, sum(${h.steps})::int as steps
+      from ${h}
+      where ${and(
         periodsOf(r, h.grain, h.day),
         r.processId ? eq(h.processId, r.processId) : undefined,
         r.department ? eq(h.department, r.department) : undefined,
-      ),
-    )
-    .groupBy(h.processId, h.stepId, h.department, h.bucket);
+      )}
+      group by 1, 2, 3, 4
+    ) b
+    group by 1, 2, 3`);
+  const rows: HistogramRow[] = [];
+  for (const step of rowsOf<Omit<HistogramRow, 'bucket' | 'steps'> & { buckets: [number, number][] }>(result))
+    for (const [bucket, steps] of step.buckets)
+      rows.push({
+        processId: step.processId,
+        stepId: step.stepId,
+        department: step.department,
+        bucket,
+        steps,
+      });
+  return rows;
 }
 
 export interface OpenOverdue {

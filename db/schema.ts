@@ -232,6 +232,19 @@ export const caseSteps = pgTable(
       .where(sql`${t.status} = 'awaiting_decision' and ${t.assignee} is not null`),
     // Steps waiting for the applicant's supplement (search ?awaiting=supplement, the clerks' queue): few.
     index('case_steps_supplement_idx').on(t.caseId).where(sql`${t.status} = 'supplement_requested'`),
+    // Search's probes from a case to its steps (db/case-list.ts, newest cases first): "has a step of this
+    // department that applies" and "has a pending step of this colour" answered from the index alone,
+    // without reading the case's step rows (a rare department's page probed ~500 cases' rows).
+    index('case_steps_case_department_idx')
+      .on(t.caseId, t.department)
+      .where(sql`${t.status} <> 'not_applicable'`),
+    index('case_steps_case_pending_idx')
+      .on(
+        t.caseId,
+        sql`coalesce(${t.promisedDeadline}, ${t.statutoryDeadline}, 'infinity'::timestamptz)`,
+        t.yellowAt,
+      )
+      .where(sql`${t.status} = 'awaiting_decision'`),
     // Steps held past their promise now (the report's open overdue steps), read from the index alone.
     index('case_steps_running_clock_idx')
       .on(t.promisedDeadline, t.processId, t.stepId, t.department)

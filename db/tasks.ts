@@ -26,8 +26,22 @@ export interface TaskFilter {
   limit: number;
 }
 
+/** The step columns a task shows (not its outputs, opinion, reasons and the rest of the row). */
+const taskStepColumns = {
+  caseId: caseSteps.caseId,
+  stepId: caseSteps.stepId,
+  status: caseSteps.status,
+  dispatchedAt: caseSteps.dispatchedAt,
+  promisedDeadline: caseSteps.promisedDeadline,
+  statutoryDeadline: caseSteps.statutoryDeadline,
+  yellowAt: caseSteps.yellowAt,
+  assignee: caseSteps.assignee,
+  incident: caseSteps.incident,
+};
+export type TaskStep = Pick<StepRow, keyof typeof taskStepColumns>;
+
 export interface TaskRow {
-  step: StepRow;
+  step: TaskStep;
   caseNo: string;
   processId: string;
   processVersion: number;
@@ -41,7 +55,7 @@ function urgencyCondition(urgency: Urgency, now: Date): SQL | undefined {
 }
 
 /** The cursor of a task: its due instant, then dispatch, case and step. */
-export function taskCursorOf(step: StepRow): Cursor {
+export function taskCursorOf(step: TaskStep): Cursor {
   const due = step.promisedDeadline ?? step.statutoryDeadline;
   return {
     key: due ? due.toISOString() : 'infinity',
@@ -56,7 +70,7 @@ export async function departmentTasks(db: Db, filter: TaskFilter, now = new Date
     : undefined;
   return db
     .select({
-      step: caseSteps,
+      step: taskStepColumns,
       caseNo: cases.caseNo,
       processId: cases.processId,
       processVersion: cases.processVersion,

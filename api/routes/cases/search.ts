@@ -2,8 +2,8 @@
 // Pages are keyset cursors in the Next-Cursor header (and an RFC 8288 Link), so the body stays a list.
 // Department staff search only cases with a step of their department, and see only their steps.
 import { Type } from 'typebox';
-import { type CaseListFilter, listCases, sortKeyOf, stepsOfCases } from '../../../db/case-list.ts';
-import type { CaseRow, StepRow } from '../../../db/cases.ts';
+import { type CaseListFilter, type CaseSummaryRow, listCases, sortKeyOf } from '../../../db/case-list.ts';
+import type { StepRow } from '../../../db/cases.ts';
 import { decodeCursor, encodeCursor } from '../../../db/cursor.ts';
 import { levelAt } from '../../../process/clock.ts';
 import { urgencyOf } from '../../../process/step-clock.ts';
@@ -16,7 +16,10 @@ import { problems } from '../../schemas/common.ts';
 import { CaseListQuery, CaseSummary, PageHeaders } from '../../schemas/search.ts';
 
 /** The colour of a step its department holds (awaiting a decision), from its recorded deadlines. */
-export function stepUrgency(step: StepRow, now: number): string {
+export function stepUrgency(
+  step: Pick<StepRow, 'status' | 'promisedDeadline' | 'statutoryDeadline' | 'yellowAt'>,
+  now: number,
+): string {
   if (step.status !== 'awaiting_decision') return 'none';
   return urgencyOf(
     {
@@ -27,7 +30,7 @@ export function stepUrgency(step: StepRow, now: number): string {
   );
 }
 
-function caseColour(row: CaseRow, now: number) {
+function caseColour(row: CaseSummaryRow, now: number) {
   if (row.status !== 'running' || !row.promisedDeadline) return null;
   return levelAt(
     {
@@ -113,10 +116,11 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
         ...(q.applicant ? { applicantHash: identifierHash(deps.applicantHashKey, q.applicant) } : {}),
         ...(after ? { after } : {}),
       };
-      const rows = await listCases(deps.db, filter);
-      const steps = await stepsOfCases(
+      const rows = await listCases(
         deps.db,
-        rows.map((r) => r.id),
+        filter,
+        undefined,
+        user.role === 'department' ? (user.department ?? '') : undefined,
       );
       const now = Date.now();
       const last = rows.at(-1);
@@ -134,22 +138,18 @@ export function caseSearchRoutes(app: App, deps: AppDeps): void {
         closedAt: r.closedAt?.toISOString() ?? null,
         promisedDeadline: r.promisedDeadline?.toISOString() ?? null,
         clock: caseColour(r, now),
-        steps: steps
-          .filter(
-            (s) =>
-              s.caseId === r.id &&
-              (user.role !== 'department' ||
-                (s.department === user.department && s.status !== 'not_applicable')),
-          )
-          .map((s) => ({
-            stepId: s.stepId,
-            title: s.title,
-            department: s.department,
-            status: s.status,
-            assignee: s.assignee,
-            deadline: (s.promisedDeadline ?? s.statutoryDeadline)?.toISOString() ?? null,
-            urgency: stepUrgency(s, now),
-          })),
+        steps: r.steps.map((s) => ({
+          stepId: s.stepId,
+          title: s.title,
+          department: s.department,
+          status: s.status,
+          assignee: s.assignee,
+          deadline: s.deadline === null ? null : new Date(s.deadline).toISOString(),
+          urgency:
+            s.status === 'awaiting_decision'
+              ? urgencyOf({ deadline: s.deadline ?? undefined, yellowAt: s.yellowAt ?? undefined }, now)
+              : 'none',
+        })),
       }));
     },
   );

@@ -1,0 +1,2 @@
+CREATE INDEX "case_steps_case_department_idx" ON "case_steps" USING btree ("case_id","department") WHERE "case_steps"."status" <> 'not_applicable';--> statement-breakpoint
+CREATE INDEX "case_steps_case_pending_idx" ON "case_steps" USING btree ("case_id",coalesce("promised_deadline", "statutory_deadline", 'infinity'::timestamptz),"yellow_at") WHERE "case_steps"."status" = 'awaiting_decision';
