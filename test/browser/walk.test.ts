@@ -260,12 +260,41 @@ describe('a company start-up in the browser, across roles', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await checked(page, 'applicant: progress');
     await saveScreenshot(page, 'applicant-track');
-    await page.getByLabel('5 星', { exact: true }).check();
-    await page.getByLabel('意见和建议（可不填）', { exact: true }).fill('一次办好，很方便');
+    // A bad rating names the office it is about and opens a follow-up (整改) the applicant can follow.
+    await page.getByLabel('2 星', { exact: true }).check();
+    await page.getByLabel('您的不满主要针对', { exact: true }).selectOption({ label: '市场监督管理局' });
+    await page.getByLabel('意见和建议（可不填）', { exact: true }).fill('领取营业执照时等候太久');
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('您已评价：5 星').waitFor();
+    await page.getByText('您已评价：2 星').waitFor();
+    await page.getByRole('heading', { name: '差评整改' }).waitFor();
+    await page.getByText('处理中').waitFor();
     await checked(page, 'applicant: rated');
     await page.context().close();
+  });
+
+  it('Market Supervision answers the bad rating within its 15 working days; the applicant reads the answer', async () => {
+    const page = await staff('samr');
+    await page.getByRole('link', { name: '差评整改' }).click();
+    const row = page.getByRole('row').filter({ hasText: caseNo });
+    await row.getByText('领取营业执照时等候太久').waitFor();
+    await row.getByText('市场监督管理局').waitFor();
+    await checked(page, 'department: follow-ups');
+    await saveScreenshot(page, 'department-follow-ups');
+    await row.getByRole('button', { name: '答复' }).click();
+    const dialog = page.getByRole('dialog', { name: `答复 ${caseNo} 的差评` });
+    await dialog.getByLabel('答复内容', { exact: true }).fill('已增设取照窗口，等候时间缩短至 10 分钟以内');
+    await dialog.getByRole('button', { name: '提交答复' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.context().close();
+
+    const applicant = await newPage(browser, { viewport: { width: 375, height: 812 }, isMobile: true });
+    await applicant.goto(`${stack.baseUrl}/track?caseNo=${encodeURIComponent(caseNo)}`);
+    await applicant.getByLabel('查询码', { exact: true }).fill(trackingCode);
+    await applicant.getByRole('button', { name: '查询' }).click();
+    await applicant.getByText('已答复').waitFor();
+    await applicant.getByText('已增设取照窗口，等候时间缩短至 10 分钟以内').waitFor();
+    await checked(applicant, 'applicant: follow-up answered');
+    await applicant.context().close();
   });
 
   it('the manager finds the case by its number and opens its timeline, clocks, audit check and access log', async () => {

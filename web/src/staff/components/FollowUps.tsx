@@ -5,14 +5,17 @@ import { Alert, Button, Input, Modal, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, get, post } from '../../shared/api.ts';
+import { localTitle } from '../../shared/bilingual.ts';
 import { dateTime } from '../../shared/time.ts';
 import type { FollowUp } from '../../shared/types.ts';
+import { useDepartmentNames } from '../queries.ts';
 import { useUser } from '../session.tsx';
 import { UrgencyTag } from './Tags.tsx';
 
 export default function FollowUps() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const user = useUser();
+  const departmentName = useDepartmentNames();
   const queryClient = useQueryClient();
   const [overdueOnly, setOverdueOnly] = useState(false);
   const [answering, setAnswering] = useState<FollowUp | null>(null);
@@ -60,7 +63,8 @@ export default function FollowUps() {
           {
             title: t('followUps.department'),
             dataIndex: 'department',
-            render: (d: string | null) => d ?? t('followUps.centre'),
+            render: (d: string | null) =>
+              d === null ? t('followUps.centre') : localTitle(departmentName(d), i18n.language),
           },
           { title: t('followUps.score'), dataIndex: 'score' },
           { title: t('followUps.comment'), dataIndex: 'comment', render: (c: string | null) => c ?? '—' },
