@@ -5,12 +5,7 @@
 // policy USE_EXISTING: a retried request, or a second bad rating, finds the running workflow and gets the
 // same answer, so a follow-up never gets two clocks. The answer comes once the workflow has written the
 // deadline to the read model (read-your-writes).
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-} from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Static } from 'typebox';
 import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRow, findCase } from '../db/cases.ts';
@@ -26,7 +21,7 @@ import {
 } from '../workflows/follow-up-messages.ts';
 import { Problem } from './problem.ts';
 import type { FollowUp } from './schemas/follow-ups.ts';
-import { withinBound } from './updates.ts';
+import { startWithUpdate, withinBound } from './updates.ts';
 
 export interface FollowUpDeps {
   db: Db;
@@ -56,23 +51,14 @@ export class FollowUps {
       calendar,
       warning: this.deps.warning,
     };
-    await withinBound(this.deps.client, kase.caseNo, this.deps.updateWaitMs, async () => {
-      const startWorkflowOperation = new WithStartWorkflowOperation('followUpWorkflow', {
-        taskQueue: this.deps.taskQueue,
-        workflowId: followUpWorkflowId(row.id),
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-      try {
-        await this.deps.client.workflow.executeUpdateWithStart(followUpOpenedUpdate, {
-          startWorkflowOperation,
-          updateId: `opened:${row.id}`,
-        });
-      } catch (error) {
-        // Ended already: it was answered, and its clock stopped with it.
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
+    // An answer before the start ends the workflow at once: a start refused then is taken as done.
+    await startWithUpdate(this.deps.client, kase.caseNo, this.deps.updateWaitMs, {
+      workflowType: 'followUpWorkflow',
+      workflowId: followUpWorkflowId(row.id),
+      taskQueue: this.deps.taskQueue,
+      args: [input],
+      update: followUpOpenedUpdate,
+      updateId: `opened:${row.id}`,
     });
   }
 

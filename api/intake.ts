@@ -2,11 +2,7 @@
 // caseWorkflow. Idempotent per clerk and Idempotency-Key: a retry returns the same case and, if the first
 // attempt stored the case but died before starting its workflow, starts it now.
 import { createHash, randomUUID } from 'node:crypto';
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Static } from 'typebox';
 import { DEFAULTS } from '../config.ts';
 import type { CalendarStore } from '../db/calendars.ts';
@@ -26,7 +22,7 @@ import { validateApplication } from './form-validator.ts';
 import { checkMaterials, notApplicableSteps } from './intake-checks.ts';
 import { invalid, Problem } from './problem.ts';
 import type { SubmitCaseBody } from './schemas/cases.ts';
-import { withinBound } from './updates.ts';
+import { startWithUpdate } from './updates.ts';
 
 export interface IntakeDeps {
   db: Db;
@@ -202,29 +198,14 @@ export class CaseIntake {
       ...options,
     };
     // Transient refusals (a workflow task that failed while a worker restarted, Temporal unreachable) are
-    // sent again with the same Update id, which the server applies once, until the bound; then 503. Each
-    // attempt needs its own start operation (one is used once).
-    await withinBound(
-      this.deps.client,
-      row.caseNo,
-      this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs,
-      async () => {
-        const startWorkflowOperation = new WithStartWorkflowOperation('caseWorkflow', {
-          taskQueue: this.deps.taskQueue,
-          workflowId: row.id,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-        try {
-          await this.deps.client.workflow.executeUpdateWithStart(intakeUpdate, {
-            startWorkflowOperation,
-            updateId: `intake:${row.id}`,
-          });
-        } catch (error) {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        }
-      },
-    );
+    // sent again with the same Update id, which the server applies once, until the bound; then 503.
+    await startWithUpdate(this.deps.client, row.caseNo, this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs, {
+      workflowType: 'caseWorkflow',
+      workflowId: row.id,
+      taskQueue: this.deps.taskQueue,
+      args: [input],
+      update: intakeUpdate,
+      updateId: `intake:${row.id}`,
+    });
   }
 }

@@ -9,6 +9,8 @@
 // then the caller gets 503 with Retry-After instead of a request that hangs or a 500.
 import {
   type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -133,6 +135,46 @@ export async function withinBound<T>(
       clearTimeout(timer);
     }
   }
+}
+
+/** A workflow started, unless it runs already, with an Update that answers once it took effect. */
+export interface UpdateWithStart<Arg> {
+  workflowType: string;
+  workflowId: string;
+  taskQueue: string;
+  args: [Arg];
+  update: UpdateDefinition<unknown, []>;
+  updateId: string;
+}
+
+/**
+ * Starts a workflow with an Update (update-with-start) within the bound, as `withinBound` retries: each
+ * attempt needs its own start operation (one is used once), and the same Update id, which the server
+ * applies once. A workflow that has already ended with this id is taken as done (its start was applied).
+ */
+export function startWithUpdate<Arg>(
+  client: Client,
+  caseNo: string,
+  waitMs: number,
+  start: UpdateWithStart<Arg>,
+): Promise<void> {
+  return withinBound(client, caseNo, waitMs, async () => {
+    const startWorkflowOperation = new WithStartWorkflowOperation(start.workflowType, {
+      taskQueue: start.taskQueue,
+      workflowId: start.workflowId,
+      args: start.args,
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    try {
+      await client.workflow.executeUpdateWithStart(start.update, {
+        startWorkflowOperation,
+        updateId: start.updateId,
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  });
 }
 
 /**

@@ -315,6 +315,7 @@ describe('a company start-up in the browser, across roles', () => {
     await page.getByRole('link', { name: caseNo }).click();
     await page.getByRole('heading', { name: `办件 ${caseNo}` }).waitFor();
     await page.getByText('受理并启动').waitFor();
+    await page.getByText('差评整改：已答复').waitFor();
     await page.getByText('告知补正').first().waitFor();
     await page.getByText('统一出件').first().waitFor();
     await page.getByRole('button', { name: '校验审计链' }).click();
