@@ -104,6 +104,7 @@ export async function startCase(
   target: CaseTarget,
   definition: ProcessDefinition,
   input: Partial<Omit<CaseInput, 'caseId' | 'definition'>> = {},
+  start: { workflowTaskTimeout?: string } = {},
 ) {
   const id = randomUUID();
   await insertCase(target.db, {
@@ -121,6 +122,7 @@ export async function startCase(
     taskQueue: target.taskQueue,
     workflowId: id,
     args: [args],
+    ...start,
   });
 }
 

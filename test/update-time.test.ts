@@ -10,14 +10,13 @@ import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createActivities } from '../activities/index.ts';
-import { insertCase } from '../db/cases.ts';
 import { cases } from '../db/schema.ts';
 import { createUser } from '../db/users.ts';
 import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
-import { type CaseInput, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { startTestEngine, type TestEngine } from './helpers.ts';
+import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 let engine: TestEngine;
@@ -67,24 +66,13 @@ it('records a decision that arrived during a long projection at the instant a re
   });
   const slowRunning = slow.run();
 
-  const id = randomUUID();
-  await insertCase(engine.database.db, {
-    id,
-    caseNoPrefix: 'T',
-    processId: twoSteps.id,
-    processVersion: twoSteps.version,
-    application: {},
-    submittedBy: clerk,
-    requestHash: 'test',
-    steps: twoSteps.steps.map((s) => ({ stepId: s.id, department: s.department, title: s.title })),
-  });
-  const input: CaseInput = { caseId: id, caseNo: `T-${id}`, definition: twoSteps, submittedBy: clerk };
-  const handle = await engine.temporal.client.workflow.start('caseWorkflow', {
-    taskQueue,
-    workflowId: id,
-    args: [input],
-    workflowTaskTimeout: TASK_TIMEOUT,
-  });
+  const handle = await startCase(
+    { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+    twoSteps,
+    {},
+    { workflowTaskTimeout: TASK_TIMEOUT },
+  );
+  const id = handle.workflowId;
   for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.b !== 'awaiting_decision'; i++)
     await delay(50);
 
