@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError, get, post } from '../shared/api.ts';
 import { localTitle } from '../shared/bilingual.ts';
-import { dateTime } from '../shared/time.ts';
+import { chinaDay, dateTime } from '../shared/time.ts';
 import type { CaseSummary, Incident } from '../shared/types.ts';
 import { CaseStatusTag } from '../staff/components/Tags.tsx';
 import { keys, useDepartmentNames, useProcesses } from '../staff/queries.ts';
@@ -26,7 +26,7 @@ interface MonthFigures {
 
 /** The China day of `date`, and the first day of its month: the report's range. */
 function thisMonth(date = new Date()): { from: string; to: string } {
-  const to = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(date);
+  const to = chinaDay(date);
   return { from: `${to.slice(0, 8)}01`, to };
 }
 

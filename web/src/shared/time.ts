@@ -14,6 +14,12 @@ function parts(iso: string): Record<string, string> {
   return Object.fromEntries(formatted.map((p) => [p.type, p.value]));
 }
 
+/** 2026-11-28: the day in China (the reports' days) */
+export function chinaDay(date: Date = new Date()): string {
+  const p = parts(date.toISOString());
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 /** 2026-11-28 10:02 */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '';
