@@ -9,7 +9,7 @@
 // A batch whose sequence numbers are taken already is either the same batch again (a retried local
 // activity: nothing to do) or the replacement of a dead workflow task's events (the worker died after
 // writing them, before the server recorded the task): db/superseded-events.ts settles which.
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
 import { type Db, rowsOf } from './client.ts';
@@ -20,6 +20,7 @@ import {
   type StepChange,
   type StepColumn,
 } from './read-model-changes.ts';
+import { preparedRunnerOf } from './pglite-prepared.ts';
 import { caseEvents } from './schema.ts';
 import { type SlaChanges, slaChangesOf } from './sla-changes.ts';
 import { settleTakenSequence } from './superseded-events.ts';
@@ -260,7 +261,7 @@ async function writeBatch(
   onWritten?: (events: CaseEvent[], written: WrittenBatch) => void,
 ): Promise<boolean> {
   const { steps, kase } = changesOf(events);
-  const result = await db.execute(sql`
+  const statement = sql`
       with ev as (
         insert into case_events (case_id, seq, type, step_id, actor, at, opinion, details, hash, fence)
         select ${caseId}::uuid, e.seq, e.type, e.step_id, e.actor, e.at, e.opinion, e.details, e.hash, e.fence
@@ -293,9 +294,22 @@ async function writeBatch(
       where id = ${caseId}::uuid and exists (select 1 from ev)
       returning process_id as "processId",
         ${onWritten ? sql`(select jsonb_object_agg(step_id, department) from case_steps where case_id = ${caseId}::uuid)` : sql`null`} as departments
-    `);
-  const [written] = rowsOf<WrittenBatch>(result);
+    `;
+  const written = await runWrite(db, statement);
   if (!written) return false;
   if (onWritten) onWritten(events, { ...written, departments: written.departments ?? {} });
   return true;
+}
+
+/**
+ * The statement's one row, if it wrote: as a named prepared statement on PGlite (db/pglite-prepared.ts),
+ * through drizzle otherwise (postgres.js prepares its own; a transaction's statements stay in it).
+ */
+async function runWrite(db: Db | Tx, statement: SQL): Promise<WrittenBatch | undefined> {
+  const prepared = preparedRunnerOf(db);
+  if (!prepared) return rowsOf<WrittenBatch>(await db.execute(statement))[0];
+  const [row] = await prepared(statement);
+  if (!row) return undefined;
+  const [processId, departments] = row;
+  return { processId: processId!, departments: departments ? JSON.parse(departments) : null };
 }

@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { preparedRunner, registerPreparedRunner } from './pglite-prepared.ts';
 import { preparingReads } from './prepared-reads.ts';
 import { grantApplicationRole } from './roles.ts';
 import * as schema from './schema.ts';
@@ -89,6 +90,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir ?? 'memory://');
   const db = drizzle({ client, schema });
+  registerPreparedRunner(db, preparedRunner(client));
   const database: Database = { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
   await applyMigrations(database, options.migrationsFolder);
   return database;
