@@ -13,6 +13,7 @@ import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
 import { type Db, rowsOf } from './client.ts';
+import { preparedRunnerOf } from './pglite-prepared.ts';
 import {
   type CaseChange,
   changesOf,
@@ -20,7 +21,6 @@ import {
   type StepChange,
   type StepColumn,
 } from './read-model-changes.ts';
-import { preparedRunnerOf } from './pglite-prepared.ts';
 import { caseEvents } from './schema.ts';
 import { type SlaChanges, slaChangesOf } from './sla-changes.ts';
 import { settleTakenSequence } from './superseded-events.ts';
