@@ -1,4 +1,5 @@
-// Named prepared statements on PGlite, for the projection's statement (db/case-events.ts). PGlite's own
+// Named prepared statements on PGlite, for the projection's statement (db/case-events.ts) and the token
+// lookup every request makes (db/users.ts). PGlite's own
 // query() parses and plans every statement anew (an unnamed statement); the projection's CTE costs more to
 // plan than to run, and it comes in a few dozen shapes (which CTEs a batch needs), each run thousands of
 // times. Parsed once under a name, a shape is planned by Postgres' plan cache (a generic plan after the
@@ -42,7 +43,7 @@ export function preparedRunner(client: PGlite): PreparedRunner {
       let name = names.get(text);
       const parse = !name && names.size < MAX_STATEMENTS;
       // A fresh name each time a shape is parsed: a failed attempt may have left its name behind.
-      if (parse) name = `yjs_projection_${next++}`;
+      if (parse) name = `yjs_statement_${next++}`;
       const messages = [
         ...(parse ? [serialize.parse({ name: name!, text, types: [] })] : []),
         ...(name ? [] : [serialize.parse({ text, types: [] })]),

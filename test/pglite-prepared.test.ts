@@ -4,7 +4,9 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PreparedRunner, preparedRunner } from '../db/pglite-prepared.ts';
+import { openDatabase } from '../db/client.ts';
+import { type PreparedRunner, preparedRunner, preparedRunnerOf } from '../db/pglite-prepared.ts';
+import { createUser, issueToken, revokeToken, setDisabled, tokensOf, userByToken } from '../db/users.ts';
 
 let client: PGlite;
 let run: PreparedRunner;
@@ -30,9 +32,9 @@ describe('prepared statements on PGlite', () => {
       );
       expect(rows).toEqual([[`v${id}`, `2026-01-0${id} 00:00:00+00`, String(id), null]]);
     }
-    expect(await prepared()).toEqual(['yjs_projection_0']);
+    expect(await prepared()).toEqual(['yjs_statement_0']);
     expect(await run(sql`select count(*) from t where id > ${0}`)).toEqual([['8']]);
-    expect(await prepared()).toEqual(['yjs_projection_0', 'yjs_projection_1']);
+    expect(await prepared()).toEqual(['yjs_statement_0', 'yjs_statement_1']);
   });
 
   it('answers no rows when the statement returns none', async () => {
@@ -71,5 +73,35 @@ describe('prepared statements on PGlite', () => {
     expect(await outside).toEqual([['200']]);
     const { rows } = await client.query<{ id: number }>('select id from t where id in (100, 200)');
     expect(rows.map((r) => r.id)).toEqual([200]);
+  });
+});
+
+describe('the token lookup on PGlite', () => {
+  it('answers prepared what drizzle answers, and refuses revoked tokens and disabled users at once', async () => {
+    const database = await openDatabase({});
+    try {
+      const db = database.db;
+      const lead = await createUser(db, {
+        username: 'lead',
+        displayName: '王科长',
+        role: 'department',
+        department: 'Tax',
+        lead: true,
+      });
+      const clerk = await createUser(db, { username: 'clerk', displayName: '李', role: 'clerk' });
+      const leadToken = await issueToken(db, lead.id, 'test');
+      const clerkToken = await issueToken(db, clerk.id, 'test');
+      expect(preparedRunnerOf(db)).toBeDefined();
+      expect(await userByToken(db, leadToken)).toEqual(lead);
+      expect(await userByToken(db, clerkToken)).toEqual({ ...clerk, department: null, lead: false });
+      expect(await userByToken(db, 'yjs_unknown')).toBeUndefined();
+      const [token] = await tokensOf(db, clerk.id);
+      await revokeToken(db, token!.id);
+      expect(await userByToken(db, clerkToken)).toBeUndefined();
+      await setDisabled(db, lead.id, true);
+      expect(await userByToken(db, leadToken)).toBeUndefined();
+    } finally {
+      await database.close();
+    }
   });
 });
