@@ -237,8 +237,14 @@ export async function verify(
       else if (dependencyFailed || stopped) want = 'cancelled';
       else want = 'approved or denied by someone';
       expected[step.id] = want;
-      if (want !== actual)
-        flag('outcome its decisions imply', `step ${step.id}: ${actual}, expected ${want}`, id);
+      if (want !== actual) {
+        // The answers that refused a decision of this step, so a wedged step names why it was refused.
+        const refused = record.decisions
+          .filter((d) => d.stepId === step.id && d.status !== 200)
+          .map((d) => `${d.status} ${d.problem ?? ''} at ${new Date(d.at).toISOString()}`.trim());
+        const answers = refused.length ? ` (refused: ${refused.join(', ')})` : '';
+        flag('outcome its decisions imply', `step ${step.id}: ${actual}, expected ${want}${answers}`, id);
+      }
       // The outputs recorded are those the department sent.
       const row = byStep.get(step.id);
       if (last?.outcome === 'approve' && row?.status === 'approved') {
