@@ -35,24 +35,23 @@ function asText(value: unknown): string | null {
 export function preparedRunner(client: PGlite): PreparedRunner {
   const names = new Map<string, string>();
   let next = 0;
+  const exclusive = <T>(fn: () => Promise<T>) =>
+    client._runExclusiveTransaction(() => client._runExclusiveQuery(fn));
   return (statement) => {
     const { sql: text, params } = dialect.sqlToQuery(statement);
-    const exclusive = <T>(fn: () => Promise<T>) =>
-      client._runExclusiveTransaction(() => client._runExclusiveQuery(fn));
     return exclusive(async () => {
-      let name = names.get(text);
-      const parse = !name && names.size < MAX_STATEMENTS;
-      // A fresh name each time a shape is parsed: a failed attempt may have left its name behind.
-      if (parse) name = `yjs_statement_${next++}`;
+      const known = names.get(text);
+      // A fresh name each time a shape is parsed (a failed attempt may have left its name behind); past
+      // the bound, the unnamed statement ('').
+      const name = known ?? (names.size < MAX_STATEMENTS ? `yjs_statement_${next++}` : '');
       const messages = [
-        ...(parse ? [serialize.parse({ name: name!, text, types: [] })] : []),
-        ...(name ? [] : [serialize.parse({ text, types: [] })]),
-        serialize.bind({ statement: name ?? '', values: params.map(asText) }),
+        ...(known ? [] : [serialize.parse({ name, text, types: [] })]),
+        serialize.bind({ statement: name, values: params.map(asText) }),
         serialize.execute({}),
         serialize.sync(),
       ];
       const result = await client.execProtocol(Buffer.concat(messages));
-      if (parse) names.set(text, name!);
+      if (!known && name) names.set(text, name);
       return result.messages.flatMap((m) =>
         m.name === 'dataRow' ? [(m as unknown as { fields: (string | null)[] }).fields] : [],
       );
