@@ -64,7 +64,10 @@ export async function settleTakenSequence(
   const first = rows[0]!.seq;
   await tx.execute(sql`select 1 from cases where id = ${caseId}::uuid for update`);
   const stored = await eventsFrom(tx, caseId, first);
-  if (stored.length === rows.length && stored.every((s, i) => s.row.hash === rows[i]!.hash)) return;
+  // The same batch written before: done. Rows after it may be a dead task's later batches; the batch
+  // that takes their numbers again replaces them. (A batch that outlived its task replays with that
+  // task's history length as its fence, shorter than the dead task's later batches carry.)
+  if (stored.length >= rows.length && rows.every((r, i) => stored[i]!.row.hash === r.hash)) return;
   if (stored.length === 0) return write();
   const fence = args.fence ?? -1;
   if (stored.some((s) => (s.row.fence ?? 0) >= fence)) throw new StaleWorkflowTask(first);

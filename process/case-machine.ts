@@ -239,6 +239,17 @@ export class CaseMachine {
     );
   }
 
+  /**
+   * What no later transition can change about a decision: a closed case, an unknown step, another
+   * department's step, malformed content. The status and the holder are left to the moment it applies.
+   */
+  checkDecisionContent(decision: Decision): MachineProblem | undefined {
+    if (this.outcome !== undefined)
+      return { code: 'case-closed', message: `The case is closed (${this.outcome}).` };
+    const known = this.steps[decision?.stepId] !== undefined;
+    return checkDecision(this.definition, known ? 'awaiting_decision' : undefined, decision);
+  }
+
   /** A claimed step is acted on only by its assignee or the department's lead. */
   private checkHolder(stepId: string, actor: Actor): MachineProblem | undefined {
     const assignee = this.steps[stepId]?.assignee;

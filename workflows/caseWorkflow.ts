@@ -67,9 +67,34 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // local activity's completion. After the batches are written, both runs read that later time.
   // Histories recorded before this rule keep the time at delivery, with no await in between.
   const afterProjection = patched('transition-time-after-projection');
+  // While a transition waits for those batches, the case is about to change, and a validator run meanwhile
+  // would judge it as it was: it would refuse a decision on a step the waiting transition releases, one the
+  // read model may already show waiting (a worker killed after writing a batch leaves its local activity
+  // to run again on the next worker, and the Update that arrives there is validated before it). So while
+  // any transition waits, validators refuse only what no transition changes, and the handler, run after
+  // the waiting ones, judges the rest. A decision's handler checks all a validator checks from this patch
+  // on; histories recorded before it replay with the handler's old checks (validators do not replay).
+  const checksInHandler = afterProjection && patched('decision-checks-in-handler');
+  let waiting = 0;
   /** Runs a transition at its instant; the check, the transition and its recording in one synchronous go. */
-  const atTransitionTime = <T>(transition: (now: number) => Promise<T>): Promise<T> =>
-    afterProjection ? projector.flushed().then(() => transition(Date.now())) : transition(Date.now());
+  const atTransitionTime = <T>(transition: (now: number) => Promise<T>): Promise<T> => {
+    if (!afterProjection) return transition(Date.now());
+    waiting++;
+    return projector.flushed().then(
+      () => {
+        waiting--;
+        return transition(Date.now());
+      },
+      (error: unknown) => {
+        waiting--;
+        throw error;
+      },
+    );
+  };
+  /** A validator's check of the case's state, made only when no transition waits to change that state. */
+  const whenSettled = (check: () => MachineProblem | undefined): void => {
+    if (waiting === 0 || !checksInHandler) refuse(check());
+  };
   const http = new HttpDispatches(input, (stepId, message) =>
     atTransitionTime(async (now) => apply(machine.incident(stepId, message, now))),
   );
@@ -133,13 +158,19 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   setHandler(stateQuery, state);
   setHandler(chainHeadsQuery, () => projector.chainHeads());
 
+  const decisionProblem = (args: DecideArgs): MachineProblem | undefined =>
+    machine.checkDecision(args) ??
+    machine.checkDecider(args.stepId, !!args.bySystem) ??
+    machine.checkRound(args.stepId, args.round);
+
   setHandler(intakeUpdate, async (): Promise<IntakeResult> => ({ ...(await opened), dispatched: released }));
 
   setHandler(
     decideUpdate,
     (args: DecideArgs): Promise<DecideResult> =>
       atTransitionTime(async (now) => {
-        refuse(machine.checkDecision(args)); // again: validator and handler are not one atomic step
+        // Again: validator and handler are not one atomic step, and the validator may have deferred.
+        refuse(checksInHandler ? decisionProblem(args) : machine.checkDecision(args));
         const fx = machine.decide(args, now);
         const change = await apply(fx);
         return {
@@ -151,14 +182,12 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         };
       }),
     {
-      // Who may decide (checkDecider) and the task's round are checked here only: validators do not run
-      // on replay, so histories recorded before the rules replay unchanged.
-      validator: (args) =>
-        refuse(
-          machine.checkDecision(args) ??
-            machine.checkDecider(args.stepId, !!args.bySystem) ??
-            machine.checkRound(args.stepId, args.round),
-        ),
+      // Before the patch, who may decide (checkDecider) and the task's round were checked here only:
+      // validators do not run on replay, so histories recorded before the rules replay unchanged.
+      validator: (args) => {
+        refuse(machine.checkDecisionContent(args));
+        whenSettled(() => decisionProblem(args));
+      },
     },
   );
 
@@ -169,7 +198,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkSupplement(args.stepId));
         return apply(machine.supplement(args.stepId, args.note, args.materials, args.actor, now));
       }),
-    { validator: (args) => refuse(machine.checkSupplement(args.stepId)) },
+    { validator: (args) => whenSettled(() => machine.checkSupplement(args.stepId)) },
   );
 
   setHandler(
@@ -179,7 +208,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkStage(args.stepId, args.actor, true));
         return apply(machine.openStage(args.stepId, args.kind!, args.opinion, args.actor, now));
       }),
-    { validator: (args) => refuse(machine.checkStage(args.stepId, args.actor, true)) },
+    { validator: (args) => whenSettled(() => machine.checkStage(args.stepId, args.actor, true)) },
   );
 
   setHandler(
@@ -189,7 +218,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkStage(args.stepId, args.actor, false));
         return apply(machine.closeStage(args.stepId, args.opinion, args.actor, now));
       }),
-    { validator: (args) => refuse(machine.checkStage(args.stepId, args.actor, false)) },
+    { validator: (args) => whenSettled(() => machine.checkStage(args.stepId, args.actor, false)) },
   );
 
   setHandler(
@@ -199,7 +228,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkWithdraw());
         return apply(machine.withdraw(args.opinion, args.actor, now));
       }),
-    { validator: (_args) => refuse(machine.checkWithdraw()) },
+    { validator: (_args) => whenSettled(() => machine.checkWithdraw()) },
   );
 
   setHandler(materialsUpdate, (args) =>
@@ -213,7 +242,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkAssign(args));
         return apply(machine.assign(args, now));
       }),
-    { validator: (args) => refuse(machine.checkAssign(args)) },
+    { validator: (args) => whenSettled(() => machine.checkAssign(args)) },
   );
 
   setHandler(
@@ -223,7 +252,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         refuse(machine.checkRedispatch(args.stepId));
         return apply(machine.redispatch(args.stepId, args.actor.userId, now));
       }),
-    { validator: (args) => refuse(machine.checkRedispatch(args.stepId)) },
+    { validator: (args) => whenSettled(() => machine.checkRedispatch(args.stepId)) },
   );
 
   setHandler(
@@ -238,7 +267,7 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
         );
         return { ...(await apply(fx)), deadlines: known.length };
       }),
-    { validator: (args) => refuse(calendarRefusal(machine, clocks, args.calendar)) },
+    { validator: (args) => whenSettled(() => calendarRefusal(machine, clocks, args.calendar)) },
   );
 
   await opened;

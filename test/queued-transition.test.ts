@@ -1,0 +1,183 @@
+// A worker killed in the middle of a case, after it wrote batches the history does not keep. Found by the
+// chaos run: a home-transfer case was left with a step the read model showed waiting and its decision
+// refused (409 step-not-awaiting-decision), because the next worker validated the decision before the
+// transition that released the step had run again. Found by this test on the way: that worker's first
+// batch, one the dead worker had written too, was refused for good as stale (the dead worker's later
+// batch carried a longer history), and the case stopped.
+//
+// A transition waits for the batches written before it (their local activities); an Update's validator
+// runs at once. So while a transition waits, validators leave the case's state to the handler.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { createActivities } from '../activities/index.ts';
+import { verifyChain } from '../db/audit.ts';
+import { findStep } from '../db/cases.ts';
+import { createUser } from '../db/users.ts';
+import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
+import { dataConverterFor } from '../services/payload-codec.ts';
+import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { cuttableLink } from './cuttable-link.ts';
+import { definition, step } from './fixtures/definitions.ts';
+import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+
+let engine: TestEngine;
+let clerk: string;
+beforeAll(async () => {
+  engine = await startTestEngine();
+  clerk = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
+    .id;
+});
+afterAll(() => engine?.stop());
+
+// c runs beside a; b waits for a.
+const steps = definition([step('c'), step('a'), step('b', ['a'])]);
+
+const decide = (stepId: string): DecideArgs => ({
+  stepId,
+  outcome: 'approve',
+  opinion: 'OK',
+  actor: { userId: randomUUID(), department: 'D1' },
+});
+
+const TASK_TIMEOUT = '2 seconds';
+const HELD_MS = 2500;
+
+async function slowWorker(taskQueue: string, held: () => boolean) {
+  const activities = createActivities({ db: engine.database.db });
+  const project = activities.projectCase;
+  const worker = await Worker.create({
+    connection: engine.temporal.nativeConnection,
+    namespace: engine.temporal.namespace,
+    taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
+    activities: {
+      ...activities,
+      projectCase: async (args: Parameters<typeof project>[0]) => {
+        if (held()) await delay(HELD_MS);
+        return project(args);
+      },
+    },
+  });
+  return { worker, running: worker.run() };
+}
+
+async function started(taskQueue: string) {
+  const handle = await startCase(
+    { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+    steps,
+    {},
+    { workflowTaskTimeout: TASK_TIMEOUT },
+  );
+  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
+    await delay(50);
+  return handle;
+}
+
+it('accepts a decision sent while the transition releasing its step waits for earlier batches', async () => {
+  const taskQueue = `queued-${randomUUID()}`;
+  let hold = false;
+  const { worker, running } = await slowWorker(taskQueue, () => hold);
+  try {
+    const handle = await started(taskQueue);
+    hold = true;
+    const c = handle.executeUpdate(decideUpdate, { args: [decide('c')] });
+    await delay(300); // c's batch is being written, held: a's transition queues behind it
+    const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
+    await delay(100);
+    const b = handle.executeUpdate(decideUpdate, { args: [decide('b')] });
+    const results = await Promise.allSettled([c, a, b]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason?.cause?.type) : 'ok'))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+    ]);
+  } finally {
+    hold = false;
+    worker.shutdown();
+    await running;
+  }
+}, 60_000);
+
+it('accepts a decision on a step shown waiting when the worker that released it died before its task completed', async () => {
+  const taskQueue = `queued-killed-${randomUUID()}`;
+  const worker = () =>
+    createCaseWorker({
+      connection: engine.temporal.nativeConnection,
+      namespace: engine.temporal.namespace,
+      taskQueue,
+      db: engine.database.db,
+      payloadKeys: TEST_PAYLOAD_KEYS,
+    });
+  const first = await worker();
+  const firstRunning = first.run();
+  const handle = await started(taskQueue);
+  first.shutdown();
+  await firstRunning;
+
+  // The dying worker writes c's batch slowly (it outlives the task, so a's decision arrives in the next
+  // one and waits for it), then a's batch, which releases b. Then its connection is cut, as when it is
+  // killed: that task never completes, the history keeps neither batch, and the read model shows b waiting.
+  const activities = createActivities({ db: engine.database.db });
+  const project = activities.projectCase;
+  const has = (args: Parameters<typeof project>[0], type: string, stepId: string) =>
+    args.events.some((e) => e.type === type && 'stepId' in e && e.stepId === stepId);
+  let dying = true;
+  const link = await cuttableLink(inject('temporalAddress'));
+  const connection = await NativeConnection.connect({ address: link.address });
+  const doomed = await Worker.create({
+    connection,
+    namespace: engine.temporal.namespace,
+    taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
+    shutdownForceTime: '200 ms',
+    activities: {
+      ...activities,
+      projectCase: async (args: Parameters<typeof project>[0]) => {
+        if (dying && has(args, 'step.approved', 'c')) await delay(HELD_MS);
+        const hash = await project(args);
+        if (dying && has(args, 'step.dispatched', 'b')) await new Promise(() => undefined); // never answers
+        return hash;
+      },
+    },
+  });
+  const doomedRunning = doomed.run().catch(() => undefined); // cut off and forced to stop: it rejects
+  const c = handle.executeUpdate(decideUpdate, { args: [decide('c')] });
+  await delay(300);
+  const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
+  const shown = async () => (await findStep(engine.database.db, handle.workflowId, 'b'))?.status;
+  for (let i = 0; i < 200 && (await shown()) !== 'awaiting_decision'; i++) await delay(20);
+  expect(await shown()).toBe('awaiting_decision');
+  link.cut();
+  dying = false;
+  doomed.shutdown();
+  await doomedRunning;
+  await connection.close().catch(() => undefined);
+
+  // The decision on b, as the read model invites, reaches the next worker in the task that retries a's.
+  const b = handle.executeUpdate(decideUpdate, { args: [decide('b')] });
+  await delay(300);
+  const fresh = await worker();
+  const freshRunning = fresh.run();
+  try {
+    const results = await Promise.allSettled([c, a, b]);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason?.cause?.type) : 'ok'))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+    ]);
+    expect((await handle.query(stateQuery)).steps).toEqual({ a: 'approved', b: 'approved', c: 'approved' });
+    // The read model and the trail are the history's: the dead task's batch replaced, the chain whole.
+    for (const id of ['a', 'b', 'c'])
+      expect((await findStep(engine.database.db, handle.workflowId, id))?.status, id).toBe('approved');
+    const heads = await handle.query(chainHeadsQuery);
+    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+  } finally {
+    fresh.shutdown();
+    await freshRunning;
+  }
+}, 60_000);
