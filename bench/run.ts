@@ -27,7 +27,11 @@ import { rowsOf } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { loadCatalog } from '../processes/index.ts';
-import { CASE_WORKER_DEFAULTS, createCaseWorker } from '../services/case-worker.ts';
+import {
+  CASE_WORKER_DEFAULTS,
+  createCaseWorker,
+  WORKER_PROCESS_HEAP_FLAGS,
+} from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
 import { formatPayloadKey, newPayloadKey } from '../services/payload-keys.ts';
@@ -154,21 +158,30 @@ const httpWorker = await createCaseWorker({
 const workersDone = Promise.all([caseWorker.run(), bareWorker.run(), httpWorker.run()]);
 
 // The 'open' scenario on a Postgres server runs the case worker as production does, in a process of its
-// own (worker.ts, the worker's defaults), so its resident set is the worker's alone; on PGlite the worker
+// own (worker.ts with the heap flags of its command line, the worker's defaults), so its resident set is the worker's alone; on PGlite the worker
 // must share the database's process, and the figure is that process's.
 const openWorker =
   SCENARIOS.includes('open') && database.kind === 'postgres'
-    ? spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../worker.ts', import.meta.url))], {
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: temporal.address,
-          TEMPORAL_NAMESPACE: temporal.namespace,
-          TASK_QUEUE: 'bench-open',
-          PAYLOAD_KEYS: payloadKeys.map(formatPayloadKey).join(','),
-          DATA_DIR: dataDir,
+    ? spawn(
+        process.execPath,
+        [
+          ...WORKER_PROCESS_HEAP_FLAGS,
+          '--import',
+          'tsx',
+          fileURLToPath(new URL('../worker.ts', import.meta.url)),
+        ],
+        {
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: temporal.address,
+            TEMPORAL_NAMESPACE: temporal.namespace,
+            TASK_QUEUE: 'bench-open',
+            PAYLOAD_KEYS: payloadKeys.map(formatPayloadKey).join(','),
+            DATA_DIR: dataDir,
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      })
+      )
     : undefined;
 if (openWorker)
   await new Promise<void>((resolve, reject) => {

@@ -60,12 +60,36 @@ export function caseWorkflowBundle(): Promise<WorkflowBundle> {
 export const WORKFLOW_STACK_TRACE_LIMIT = 0;
 const NODE_STACK_TRACE_LIMIT = 10;
 
+/**
+ * The workflow thread's heap: an old space sized for the cache (a cached case holds about 200 KB, the
+ * bundle and the SDK about 60 MB) and small young semi-spaces. V8 sizes a thread's heap for the machine
+ * (here an old space of 4 GB and semi-spaces growing to 16 MB) and, with that much room, collects late,
+ * so the cases a worker opens and evicts leave its resident set at a high-water mark far above what it
+ * holds: 476 MB with 4,000 cases opened, 296 MB with these limits (BENCHMARKS.md, "Open cases").
+ */
+export function workflowHeapFlags(maxCachedWorkflows: number): string[] {
+  return [`--max-old-space-size=${128 + Math.ceil(maxCachedWorkflows * 0.4)}`, '--max-semi-space-size=2'];
+}
+/**
+ * The same for the worker process's own (main) thread, which runs the activities and carries every task
+ * to and from Temporal's core: V8 reads these at start only, so they are on worker.ts's command line
+ * (package.json's `worker` script, docker-compose.yml; test/worker-heap.test.ts keeps them equal).
+ */
+export const WORKER_PROCESS_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=2'];
+/** What V8 reads as "size the heap itself" (flags put back after the thread is made). */
+const HEAP_DEFAULTS = ['--max-old-space-size=0', '--max-semi-space-size=0'];
+
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
+  // V8 applies these flags to isolates (and contexts) created after they are set: the worker's workflow
+  // thread is made in Worker.create, and the process's other threads keep V8's own sizing.
+  const cached = options.maxCachedWorkflows ?? CASE_WORKER_DEFAULTS.maxCachedWorkflows!;
+  for (const flag of workflowHeapFlags(cached)) setFlagsFromString(flag);
   setFlagsFromString(`--stack-trace-limit=${options.workflowStackTraceLimit ?? WORKFLOW_STACK_TRACE_LIMIT}`);
   try {
     return await createWorker(options);
   } finally {
     setFlagsFromString(`--stack-trace-limit=${NODE_STACK_TRACE_LIMIT}`);
+    for (const flag of HEAP_DEFAULTS) setFlagsFromString(flag);
   }
 }
 
