@@ -11,7 +11,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,53 +32,18 @@ import { chainHeadsQuery, stateQuery } from '../workflows/messages.ts';
 import { registrationApproval } from './fixtures/examples.ts';
 import { callApi, startCase } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { type TcpLink, tcpLink } from './tcp-link.ts';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.ts';
 
 const admin = process.env.TEST_DATABASE_URL;
 const HOLD_MS = 1500;
-
-/** A TCP proxy to the Temporal server that delivers what its clients send HOLD_MS late (and nothing of a
- * client that has gone: a killed worker's last words never arrive). */
-class SlowProxy {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  constructor(private readonly upstream: { host: string; port: number }) {}
-
-  async start(): Promise<void> {
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(this.upstream.port, this.upstream.host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => undefined);
-      }
-      client.on('data', (chunk) =>
-        setTimeout(() => {
-          if (!client.destroyed && !upstream.destroyed) upstream.write(chunk);
-        }, HOLD_MS),
-      );
-      upstream.pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise((resolve) => (this.server ? this.server.close(resolve) : resolve(undefined)));
-  }
-}
 
 describe.runIf(admin)('a worker killed inside the projection window', () => {
   let temporal: TemporalServices;
   let database: Database;
   let app: App;
   let url: string;
-  let proxy: SlowProxy;
+  let proxy: TcpLink;
   let databaseUrl: string;
   let clerkId: string;
   let tokens: Record<string, string>;
@@ -126,9 +90,8 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
     database = await openDatabase({ url: databaseUrl, poolSize: 4 });
     const address = inject('temporalAddress');
     temporal = await connectTemporal(address, TEST_PAYLOAD_KEYS);
-    const [host, port] = address.split(':');
-    proxy = new SlowProxy({ host: host!, port: Number(port) });
-    await proxy.start();
+    // Holds everything the first worker sends HOLD_MS (and nothing of a client that has gone arrives).
+    proxy = await tcpLink(address, { holdMs: HOLD_MS });
     const definitions = new DefinitionStore(database.db);
     await publishCatalog(definitions);
     const credentials = await ensureDemoUsers(database.db, dir);
@@ -148,7 +111,7 @@ describe.runIf(admin)('a worker killed inside the projection window', () => {
   afterAll(async () => {
     for (const w of workers) w.kill('SIGKILL');
     await app?.close();
-    await proxy?.stop();
+    await proxy?.cut();
     await database?.close();
     await temporal?.stop();
     await throwaway?.drop();

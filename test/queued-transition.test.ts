@@ -18,10 +18,11 @@ import { createUser } from '../db/users.ts';
 import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
 import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
-import { cuttableLink } from './cuttable-link.ts';
+
 import { definition, step } from './fixtures/definitions.ts';
 import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { tcpLink } from './tcp-link.ts';
 
 let engine: TestEngine;
 let clerk: string;
@@ -126,7 +127,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   const has = (args: Parameters<typeof project>[0], type: string, stepId: string) =>
     args.events.some((e) => e.type === type && 'stepId' in e && e.stepId === stepId);
   let dying = true;
-  const link = await cuttableLink(inject('temporalAddress'));
+  const link = await tcpLink(inject('temporalAddress'));
   const connection = await NativeConnection.connect({ address: link.address });
   const doomed = await Worker.create({
     connection,
@@ -152,7 +153,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   const shown = async () => (await findStep(engine.database.db, handle.workflowId, 'b'))?.status;
   for (let i = 0; i < 200 && (await shown()) !== 'awaiting_decision'; i++) await delay(20);
   expect(await shown()).toBe('awaiting_decision');
-  link.cut();
+  await link.cut();
   dying = false;
   doomed.shutdown();
   await doomedRunning;
