@@ -34,7 +34,7 @@ export const CASE_WORKER_DEFAULTS: { maxCachedWorkflows?: number } = {
   // The SDK sizes its cache by the heap limit (about 2,300 workflows for a 4 GB heap), and a cached case
   // holds about 200 KB: 50,000 open cases would fill it and the worker's resident set would pass 800 MB.
   // Cases waiting on people are idle for hours; one evicted replays from its history when it next moves.
-  maxCachedWorkflows: 250,
+  maxCachedWorkflows: 200,
 };
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -75,7 +75,7 @@ export function workflowHeapFlags(maxCachedWorkflows: number): string[] {
  * to and from Temporal's core: V8 reads these at start only, so they are on worker.ts's command line
  * (package.json's `worker` script, docker-compose.yml; test/worker-heap.test.ts keeps them equal).
  */
-export const WORKER_PROCESS_HEAP_FLAGS = ['--max-old-space-size=256', '--max-semi-space-size=2'];
+export const WORKER_PROCESS_HEAP_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=2'];
 /** What V8 reads as "size the heap itself" (flags put back after the thread is made). */
 const HEAP_DEFAULTS = ['--max-old-space-size=0', '--max-semi-space-size=0'];
 

@@ -23,7 +23,7 @@ describe('worker heap', () => {
   it('sizes the workflow thread old space for the cache, with room for the bundle', () => {
     const oldSpace = (cached: number) =>
       Number(/--max-old-space-size=(\d+)/.exec(workflowHeapFlags(cached).join(' '))![1]);
-    expect(oldSpace(250)).toBe(228);
+    expect(oldSpace(200)).toBe(208);
     // A cached case holds about 200 KB: the limit leaves at least twice that for each.
     for (const cached of [10, 250, 1000, 5000])
       expect(oldSpace(cached)).toBeGreaterThanOrEqual(64 + cached * 0.4);
