@@ -56,7 +56,16 @@ export function requestHash(submission: Submission): string {
 export class CaseIntake {
   constructor(private readonly deps: IntakeDeps) {}
 
-  async submit(user: User, submission: Submission, idempotencyKey?: string): Promise<IntakeResult> {
+  /**
+   * Stores and starts a case; `trackingCodeHash` is stored with it (the case and its code exist together or
+   * not at all). A repeat with the same Idempotency-Key answers the case stored first, with its code.
+   */
+  async submit(
+    user: User,
+    submission: Submission,
+    idempotencyKey?: string,
+    trackingCodeHash?: string,
+  ): Promise<IntakeResult> {
     const definition = await this.deps.definitions.latest(submission.processId);
     if (!definition) {
       throw invalid('unknown-process', 'Unknown process', `There is no process '${submission.processId}'.`, [
@@ -104,6 +113,7 @@ export class CaseIntake {
         materials,
         identifierHashes: applicationIdentifierHashes(this.deps.applicantHashKey, submission.application),
         calendarRegion: this.deps.calendarRegion,
+        ...(trackingCodeHash ? { trackingCodeHash } : {}),
         steps: definition.steps.map((s) => {
           const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
           return {

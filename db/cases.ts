@@ -44,6 +44,8 @@ export interface NewCase {
   identifierHashes?: string[];
   /** The calendar region the case's clocks count with. */
   calendarRegion?: string;
+  /** The hash of the applicant's tracking code (db/tracking.ts), stored with the case itself. */
+  trackingCodeHash?: string;
 }
 
 /** What intake needs back of a case. */
@@ -101,11 +103,12 @@ export async function insertCase(
       returning last
     ), c as (
       insert into cases (id, case_no, process_id, process_version, status, application, idempotency_key,
-                         request_hash, submitted_by, submitted_at, updated_at, calendar_region)
+                         request_hash, submitted_by, submitted_at, updated_at, calendar_region,
+                         tracking_code_hash)
       select ${c.id}::uuid, ${`${c.caseNoPrefix}-${day}-`} || lpad(n.last::text, 6, '0'), ${c.processId},
              ${c.processVersion}, 'running', ${JSON.stringify(c.application)}::jsonb, ${c.idempotencyKey ?? null},
              ${c.requestHash}, ${c.submittedBy}::uuid, ${at.toISOString()}::timestamptz, ${at.toISOString()}::timestamptz,
-             ${c.calendarRegion ?? null}
+             ${c.calendarRegion ?? null}, ${c.trackingCodeHash ?? null}
       from n
       on conflict do nothing
       returning id, case_no
