@@ -1,7 +1,8 @@
 // Case repository: intake (with idempotency and human-readable case numbers) and the reads the API needs.
-import { and, asc, eq, lt, notExists, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, notExists, type SQL, sql } from 'drizzle-orm';
 import { CHINA_OFFSET_MINUTES } from '../process/calendar.ts';
 import { type Db, rowsOf } from './client.ts';
+import { preparedRunnerOf } from './pglite-prepared.ts';
 import { caseEvents, caseSteps, cases } from './schema.ts';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -96,7 +97,7 @@ export async function insertCase(
     if (existing) return { row: existing, created: false };
   }
   const day = caseDay(at);
-  const result = await db.execute(sql`
+  const statement = sql`
     with n as (
       insert into case_number_counters (day, last) values (${day}, 1)
       on conflict (day) do update set last = case_number_counters.last + 1
@@ -131,14 +132,14 @@ export async function insertCase(
     )
     select c.case_no as "caseNo", (select count(*) from s) as steps, (select count(*) from m) as materials,
            (select count(*) from a) as identifiers from c
-  `);
-  const [inserted] = rowsOf<{ caseNo: string }>(result);
+  `;
+  const inserted = await insertedCaseNo(db, statement);
   if (inserted) {
     const { id, processId, processVersion, submittedBy, requestHash } = c;
     return {
       row: {
         id,
-        caseNo: inserted.caseNo,
+        caseNo: inserted,
         status: 'running',
         processId,
         processVersion,
@@ -154,6 +155,16 @@ export async function insertCase(
     : undefined;
   if (!existing) throw new Error('case insert conflicted but no case has that idempotency key');
   return { row: existing, created: false };
+}
+
+/**
+ * The case number the intake statement gave, if it inserted: on PGlite as a named prepared statement
+ * (db/pglite-prepared.ts: its five CTEs cost more to plan than to run), through drizzle otherwise.
+ */
+async function insertedCaseNo(db: Db, statement: SQL): Promise<string | undefined> {
+  const prepared = preparedRunnerOf(db);
+  if (prepared) return (await prepared(statement))[0]?.[0] ?? undefined;
+  return rowsOf<{ caseNo: string }>(await db.execute(statement))[0]?.caseNo;
 }
 
 /** Running cases stored before `before` whose workflow never recorded an event (never started). */
