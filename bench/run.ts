@@ -30,12 +30,13 @@ import { loadCatalog } from '../processes/index.ts';
 import {
   CASE_WORKER_DEFAULTS,
   createCaseWorker,
+  WORKER_PROCESS_ENV,
   WORKER_PROCESS_HEAP_FLAGS,
 } from '../services/case-worker.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
 import { formatPayloadKey, newPayloadKey } from '../services/payload-keys.ts';
-import { openConfiguredDatabase, publishCatalog } from '../services/system.ts';
+import { openConfiguredDatabase, publishCatalog, stopOnSignals } from '../services/system.ts';
 import { startEmbeddedTemporal } from '../services/temporal.ts';
 import { startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
@@ -52,6 +53,19 @@ const CONCURRENCY = env('BENCH_CONCURRENCY', 10);
 const SERIAL_CASES = env('BENCH_SERIAL_CASES', 30);
 const OPEN = env('BENCH_OPEN', 2000);
 const OPEN_CONCURRENCY = env('BENCH_OPEN_CONCURRENCY', 32);
+// A signal stops the run and whatever it started (the SDK's own handler would only drain the workers, and
+// the bench would wait for its driver). One that arrives while the bench is starting up takes effect once
+// everything to stop exists.
+let interrupted = false;
+let stopsReady: (stopAll: () => Promise<void>) => void;
+const stops = new Promise<() => Promise<void>>((resolve) => (stopsReady = resolve));
+stopOnSignals(async () => {
+  interrupted = true;
+  const stopAll = await stops;
+  if (driverPid !== undefined) process.kill(driverPid, 'SIGTERM');
+  await stopAll();
+});
+
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api,http,mix,open').split(',') as Scenario[];
 const LABELS: Record<Scenario, string> = {
   bare: 'bare Temporal (baseline)',
@@ -173,6 +187,7 @@ const openWorker =
         {
           env: {
             ...process.env,
+            ...WORKER_PROCESS_ENV,
             TEMPORAL_ADDRESS: temporal.address,
             TEMPORAL_NAMESPACE: temporal.namespace,
             TASK_QUEUE: 'bench-open',
@@ -239,6 +254,7 @@ async function drive(
   const sampler = setInterval(() => {
     peak = Math.max(peak, rss());
   }, 200);
+  if (interrupted) throw new Error('interrupted');
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./driver.ts', import.meta.url))],
@@ -283,6 +299,30 @@ async function drive(
   };
   return { measured: JSON.parse(stdout) as Measured, costs };
 }
+
+/** Stops what the bench started, once: at its end, or on SIGINT/SIGTERM mid-run. */
+let stopping: Promise<void> | undefined;
+const stopAll = () =>
+  (stopping ??= (async () => {
+    await openApp?.close();
+    if (openWorker && openWorker.exitCode === null) {
+      openWorker.removeAllListeners('exit');
+      const exited = new Promise((resolve) => openWorker.on('exit', resolve));
+      openWorker.kill('SIGTERM');
+      await exited;
+    }
+    await app.close();
+    await httpApp.close();
+    // The SDK's own signal handler may have begun draining them already.
+    for (const worker of [caseWorker, bareWorker, httpWorker])
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workersDone;
+    await simulator.stop();
+    await temporal.stop();
+    await database.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  })());
+stopsReady!(stopAll);
 
 try {
   console.log(`\n${describeMachine(databaseName)}`);
@@ -359,21 +399,5 @@ try {
     console.log(`Wrote ${args.json}`);
   }
 } finally {
-  await openApp?.close();
-  if (openWorker && openWorker.exitCode === null) {
-    openWorker.removeAllListeners('exit');
-    const exited = new Promise((resolve) => openWorker.on('exit', resolve));
-    openWorker.kill('SIGTERM');
-    await exited;
-  }
-  await app.close();
-  await httpApp.close();
-  caseWorker.shutdown();
-  bareWorker.shutdown();
-  httpWorker.shutdown();
-  await workersDone;
-  await simulator.stop();
-  await temporal.stop();
-  await database.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await stopAll();
 }

@@ -144,7 +144,10 @@ function deliveryCte(caseId: string, kase: CaseChange) {
  */
 export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
   if (sla.cases.length === 0 && sla.steps.length === 0) return sql``;
-  // -1 takes a dead workflow task's share back out (db/superseded-events.ts).
+  // -1 takes a dead workflow task's share back out (db/superseded-events.ts). Each upsert takes its rows
+  // in key order: the summaries are shared by every case of a process and day, and two batches that took
+  // the same rows in different orders deadlocked on the Postgres server (the open-case bench, 32 intakes
+  // at a time, met it 11-19 times in 4,000).
   const k = sql.raw(sign === 1 ? '' : '-');
   const meta = sql`, meta as (
         select process_id, promised_deadline from cases where id = ${caseId}::uuid and exists (select 1 from ev)
@@ -167,6 +170,7 @@ export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
           select '*'::text as department
           union select department from case_steps where case_id = ${caseId}::uuid and status <> 'not_applicable'
         ) d
+        order by 3, 1
         on conflict (department, day, process_id) do update set
           opened = t.opened + excluded.opened, completed = t.completed + excluded.completed,
           partially_completed = t.partially_completed + excluded.partially_completed,
@@ -189,6 +193,7 @@ export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
                s.department, ${k}1, ${k}x.approved, ${k}x.denied, ${k}x.terminated, ${k}x.working_ms,
                ${k}x.supplement_ms, ${k}x.supplemented, ${k}x.late
         from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
+        order by 1, 2, 4
         on conflict (grain, day, process_id, step_id) do update set
           ended = t.ended + excluded.ended, approved = t.approved + excluded.approved,
           denied = t.denied + excluded.denied, terminated = t.terminated + excluded.terminated,
@@ -201,6 +206,7 @@ export function slaCtes(caseId: string, sla: SlaChanges, sign: 1 | -1 = 1) {
                s.department, x.bucket, ${k}1
         from meta m cross join ${stepRows} cross join (values ('day'), ('month')) as g(grain)
         where x.timed
+        order by 1, 2, 4, 6
         on conflict (grain, day, process_id, step_id, bucket) do update set steps = t.steps + excluded.steps
         returning 1
       )`;

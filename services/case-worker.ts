@@ -76,6 +76,11 @@ export function workflowHeapFlags(maxCachedWorkflows: number): string[] {
  * (package.json's `worker` script, docker-compose.yml; test/worker-heap.test.ts keeps them equal).
  */
 export const WORKER_PROCESS_HEAP_FLAGS = ['--max-old-space-size=192', '--max-semi-space-size=2'];
+/**
+ * And its environment: at most two malloc arenas. glibc gives each of the process's threads (libuv's,
+ * V8's, the Temporal core's) arenas of their own up to eight per core, and what they free stays mapped.
+ */
+export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' };
 /** What V8 reads as "size the heap itself" (flags put back after the thread is made). */
 const HEAP_DEFAULTS = ['--max-old-space-size=0', '--max-semi-space-size=0'];
 
