@@ -11,6 +11,7 @@
 // with its rollback (test/pglite-prepared.test.ts).
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { serialize } from 'pg-protocol';
 
@@ -50,7 +51,11 @@ export function preparedRunner(client: PGlite): PreparedRunner {
         serialize.execute({}),
         serialize.sync(),
       ];
-      const result = await client.execProtocol(Buffer.concat(messages));
+      // A failure reads as drizzle's own (its query, its parameters, the database's error as the cause), so
+      // the logs redact it the same way (db/safe-error.ts) and callers find the SQLSTATE where they look.
+      const result = await client.execProtocol(Buffer.concat(messages)).catch((error: unknown) => {
+        throw new DrizzleQueryError(text, params, error instanceof Error ? error : undefined);
+      });
       if (!known && name) names.set(text, name);
       return result.messages.flatMap((m) =>
         m.name === 'dataRow' ? [(m as unknown as { fields: (string | null)[] }).fields] : [],

@@ -3,6 +3,7 @@
 // behind, and no interleaving with another caller's transaction.
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
+import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.ts';
 import { type PreparedRunner, preparedRunner, preparedRunnerOf } from '../db/pglite-prepared.ts';
@@ -41,15 +42,17 @@ describe('prepared statements on PGlite', () => {
     expect(await run(sql`update t set v = 'x' where id = ${999} returning v`)).toEqual([]);
   });
 
-  it('rejects with the SQLSTATE, and the shape runs again afterwards', async () => {
+  it('rejects as drizzle does (the SQLSTATE in the cause), and the shape runs again afterwards', async () => {
     const insert = (id: number) => run(sql`insert into t (id, v) values (${id}, ${'again'}) returning id`);
-    await expect(insert(1)).rejects.toMatchObject({ code: '23505' });
+    const refused = await insert(1).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(DrizzleQueryError);
+    expect(refused).toMatchObject({ cause: { code: '23505' }, params: [1, 'again'] });
     expect(await insert(50)).toEqual([['50']]);
   });
 
   it('keeps no name for a statement that failed to parse', async () => {
     const before = await prepared();
-    await expect(run(sql`selec ${1}`)).rejects.toMatchObject({ code: '42601' });
+    await expect(run(sql`selec ${1}`)).rejects.toMatchObject({ cause: { code: '42601' } });
     expect(await prepared()).toEqual(before);
     expect(await run(sql`select ${'still'}::text`)).toEqual([['still']]);
   });
