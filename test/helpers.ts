@@ -2,12 +2,15 @@
 // named by TEST_DATABASE_URL) and a real worker on the shared Temporal dev server.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { type Activities, createActivities } from '../activities/index.ts';
 import { insertCase } from '../db/cases.ts';
 import { type Database, type DatabaseOptions, type Db, openDatabase } from '../db/client.ts';
+import { createUser } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
-import { createCaseWorker } from '../services/case-worker.ts';
+import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
+import { dataConverterFor } from '../services/payload-codec.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
 import type { CaseInput } from '../workflows/messages.ts';
 import { SAMPLE_SCAN } from './fixtures/examples.ts';
@@ -273,4 +276,44 @@ export async function startTestApi(
     },
   };
   return testApi;
+}
+
+/** The clerk a test's cases are submitted by: its user id. */
+export async function createClerk(db: Db): Promise<string> {
+  return (await createUser(db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
+}
+
+/** A case worker of a test's own on `taskQueue`, against the engine's server and database, as production builds it. */
+export function caseWorkerOn(engine: TestEngine, taskQueue: string): Promise<Worker> {
+  return createCaseWorker({
+    connection: engine.temporal.nativeConnection,
+    namespace: engine.temporal.namespace,
+    taskQueue,
+    db: engine.database.db,
+    payloadKeys: TEST_PAYLOAD_KEYS,
+  });
+}
+
+type ProjectCase = Activities['projectCase'];
+
+/**
+ * The same with the projection activity wrapped around the real one (`project` gets it: hold it, hang it)
+ * and the SDK's options a test sets (another connection, a forced shutdown).
+ */
+export async function workerWithProjection(
+  engine: TestEngine,
+  taskQueue: string,
+  project: (real: ProjectCase) => ProjectCase,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
+  const activities = createActivities({ db: engine.database.db });
+  return Worker.create({
+    connection: engine.temporal.nativeConnection,
+    namespace: engine.temporal.namespace,
+    taskQueue,
+    workflowBundle: await caseWorkflowBundle(),
+    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
+    ...options,
+    activities: { ...activities, projectCase: project(activities.projectCase) },
+  });
 }

@@ -6,17 +6,15 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { caseTimeline } from '../db/cases.ts';
 import { cases } from '../db/schema.ts';
-import { createUser } from '../db/users.ts';
 import { stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
+import { createClerk, startCase, startTestEngine, type TestEngine } from './helpers.ts';
 
 let engine: TestEngine;
 let clerk: string;
 beforeAll(async () => {
   engine = await startTestEngine();
-  clerk = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
-    .id;
+  clerk = await createClerk(engine.database.db);
 });
 afterAll(() => engine?.stop());
 

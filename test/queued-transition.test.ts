@@ -9,27 +9,28 @@
 // runs at once. So while a transition waits, validators leave the case's state to the handler.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { createActivities } from '../activities/index.ts';
 import { verifyChain } from '../db/audit.ts';
 import { findStep } from '../db/cases.ts';
-import { createUser } from '../db/users.ts';
-import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
-import { dataConverterFor } from '../services/payload-codec.ts';
+import type { CaseEvent } from '../process/events.ts';
 import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
-
 import { definition, step } from './fixtures/definitions.ts';
-import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import {
+  caseWorkerOn,
+  createClerk,
+  startCase,
+  startTestEngine,
+  type TestEngine,
+  workerWithProjection,
+} from './helpers.ts';
 import { tcpLink } from './tcp-link.ts';
 
 let engine: TestEngine;
 let clerk: string;
 beforeAll(async () => {
   engine = await startTestEngine();
-  clerk = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
-    .id;
+  clerk = await createClerk(engine.database.db);
 });
 afterAll(() => engine?.stop());
 
@@ -46,22 +47,11 @@ const decide = (stepId: string): DecideArgs => ({
 const TASK_TIMEOUT = '2 seconds';
 const HELD_MS = 2500;
 
+/** A worker whose projection of a batch is held HELD_MS while `held()` says so. */
 async function slowWorker(taskQueue: string, held: () => boolean) {
-  const activities = createActivities({ db: engine.database.db });
-  const project = activities.projectCase;
-  const worker = await Worker.create({
-    connection: engine.temporal.nativeConnection,
-    namespace: engine.temporal.namespace,
-    taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
-    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
-    activities: {
-      ...activities,
-      projectCase: async (args: Parameters<typeof project>[0]) => {
-        if (held()) await delay(HELD_MS);
-        return project(args);
-      },
-    },
+  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+    if (held()) await delay(HELD_MS);
+    return project(args);
   });
   return { worker, running: worker.run() };
 }
@@ -105,15 +95,7 @@ it('accepts a decision sent while the transition releasing its step waits for ea
 
 it('accepts a decision on a step shown waiting when the worker that released it died before its task completed', async () => {
   const taskQueue = `queued-killed-${randomUUID()}`;
-  const worker = () =>
-    createCaseWorker({
-      connection: engine.temporal.nativeConnection,
-      namespace: engine.temporal.namespace,
-      taskQueue,
-      db: engine.database.db,
-      payloadKeys: TEST_PAYLOAD_KEYS,
-    });
-  const first = await worker();
+  const first = await caseWorkerOn(engine, taskQueue);
   const firstRunning = first.run();
   const handle = await started(taskQueue);
   first.shutdown();
@@ -122,30 +104,22 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   // The dying worker writes c's batch slowly (it outlives the task, so a's decision arrives in the next
   // one and waits for it), then a's batch, which releases b. Then its connection is cut, as when it is
   // killed: that task never completes, the history keeps neither batch, and the read model shows b waiting.
-  const activities = createActivities({ db: engine.database.db });
-  const project = activities.projectCase;
-  const has = (args: Parameters<typeof project>[0], type: string, stepId: string) =>
+  const has = (args: { events: CaseEvent[] }, type: string, stepId: string) =>
     args.events.some((e) => e.type === type && 'stepId' in e && e.stepId === stepId);
   let dying = true;
   const link = await tcpLink(inject('temporalAddress'));
   const connection = await NativeConnection.connect({ address: link.address });
-  const doomed = await Worker.create({
-    connection,
-    namespace: engine.temporal.namespace,
+  const doomed = await workerWithProjection(
+    engine,
     taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
-    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
-    shutdownForceTime: '200 ms',
-    activities: {
-      ...activities,
-      projectCase: async (args: Parameters<typeof project>[0]) => {
-        if (dying && has(args, 'step.approved', 'c')) await delay(HELD_MS);
-        const hash = await project(args);
-        if (dying && has(args, 'step.dispatched', 'b')) await new Promise(() => undefined); // never answers
-        return hash;
-      },
+    (project) => async (args) => {
+      if (dying && has(args, 'step.approved', 'c')) await delay(HELD_MS);
+      const hash = await project(args);
+      if (dying && has(args, 'step.dispatched', 'b')) await new Promise(() => undefined); // never answers
+      return hash;
     },
-  });
+    { connection, shutdownForceTime: '200 ms' },
+  );
   const doomedRunning = doomed.run().catch(() => undefined); // cut off and forced to stop: it rejects
   const c = handle.executeUpdate(decideUpdate, { args: [decide('c')] });
   await delay(300);
@@ -162,7 +136,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   // The decision on b, as the read model invites, reaches the next worker in the task that retries a's.
   const b = handle.executeUpdate(decideUpdate, { args: [decide('b')] });
   await delay(300);
-  const fresh = await worker();
+  const fresh = await caseWorkerOn(engine, taskQueue);
   const freshRunning = fresh.run();
   try {
     const results = await Promise.allSettled([c, a, b]);

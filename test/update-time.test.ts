@@ -6,25 +6,25 @@
 // (after a worker restart) holding different times for the same outputs, 1.5 s apart.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Worker } from '@temporalio/worker';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createActivities } from '../activities/index.ts';
 import { cases } from '../db/schema.ts';
-import { createUser } from '../db/users.ts';
-import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
-import { dataConverterFor } from '../services/payload-codec.ts';
 import { type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { startCase, startTestEngine, type TestEngine } from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import {
+  caseWorkerOn,
+  createClerk,
+  startCase,
+  startTestEngine,
+  type TestEngine,
+  workerWithProjection,
+} from './helpers.ts';
 
 let engine: TestEngine;
 let clerk: string;
 beforeAll(async () => {
   engine = await startTestEngine();
-  clerk = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
-    .id;
+  clerk = await createClerk(engine.database.db);
 });
 afterAll(() => engine?.stop());
 
@@ -48,21 +48,9 @@ it('records a decision that arrived during a long projection at the instant a re
   // pause: the database is slow, as under the chaos run's Postgres restarts).
   const taskQueue = `update-time-${randomUUID()}`;
   let hold = false;
-  const activities = createActivities({ db: engine.database.db });
-  const project = activities.projectCase;
-  const slow = await Worker.create({
-    connection: engine.temporal.nativeConnection,
-    namespace: engine.temporal.namespace,
-    taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
-    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
-    activities: {
-      ...activities,
-      projectCase: async (args: Parameters<typeof project>[0]) => {
-        if (hold) await delay(HELD_MS);
-        return project(args);
-      },
-    },
+  const slow = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+    if (hold) await delay(HELD_MS);
+    return project(args);
   });
   const slowRunning = slow.run();
 
@@ -86,13 +74,7 @@ it('records a decision that arrived during a long projection at the instant a re
   slow.shutdown();
   await slowRunning;
   // A fresh worker on the same queue has no cached workflow: the query replays the history.
-  const fresh = await createCaseWorker({
-    connection: engine.temporal.nativeConnection,
-    namespace: engine.temporal.namespace,
-    taskQueue,
-    db: engine.database.db,
-    payloadKeys: TEST_PAYLOAD_KEYS,
-  });
+  const fresh = await caseWorkerOn(engine, taskQueue);
   const freshRunning = fresh.run();
   try {
     const replayed = (await handle.query(stateQuery)).data;

@@ -8,19 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, verifyChain } from '../db/audit.ts';
 import { caseTimeline, listSteps } from '../db/cases.ts';
 import { caseEvents } from '../db/schema.ts';
-import { createUser } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import { companyStartup } from '../processes/company-startup.ts';
 import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
-import { startCase as startTestCase, startTestEngine, type TestEngine } from './helpers.ts';
+import { createClerk, startCase as startTestCase, startTestEngine, type TestEngine } from './helpers.ts';
 
 let engine: TestEngine;
 let clerkId: string;
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  clerkId = (await createUser(engine.database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' }))
-    .id;
+  clerkId = await createClerk(engine.database.db);
 });
 afterAll(() => engine?.stop());
 
