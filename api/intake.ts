@@ -10,6 +10,7 @@ import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
+import { hashTrackingCode, newTrackingCode } from '../db/tracking.ts';
 import type { User } from '../db/users.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
@@ -47,6 +48,8 @@ export type Submission = Static<typeof SubmitCaseBody>;
 export interface IntakeResult {
   row: CaseRef;
   created: boolean;
+  /** The applicant's tracking code, in clear only here (for the receipt); null on a replay. */
+  trackingCode: string | null;
 }
 
 export function requestHash(submission: Submission): string {
@@ -57,15 +60,10 @@ export class CaseIntake {
   constructor(private readonly deps: IntakeDeps) {}
 
   /**
-   * Stores and starts a case; `trackingCodeHash` is stored with it (the case and its code exist together or
-   * not at all). A repeat with the same Idempotency-Key answers the case stored first, with its code.
+   * Stores and starts a case, with the hash of a new tracking code (the case and its code exist together or
+   * not at all). A repeat with the same Idempotency-Key answers the case stored first, without a code.
    */
-  async submit(
-    user: User,
-    submission: Submission,
-    idempotencyKey?: string,
-    trackingCodeHash?: string,
-  ): Promise<IntakeResult> {
+  async submit(user: User, submission: Submission, idempotencyKey?: string): Promise<IntakeResult> {
     const definition = await this.deps.definitions.latest(submission.processId);
     if (!definition) {
       throw invalid('unknown-process', 'Unknown process', `There is no process '${submission.processId}'.`, [
@@ -99,6 +97,7 @@ export class CaseIntake {
     }
 
     const hash = requestHash(submission);
+    const trackingCode = newTrackingCode();
     const { row, created } = await insertCase(
       this.deps.db,
       {
@@ -113,7 +112,7 @@ export class CaseIntake {
         materials,
         identifierHashes: applicationIdentifierHashes(this.deps.applicantHashKey, submission.application),
         calendarRegion: this.deps.calendarRegion,
-        ...(trackingCodeHash ? { trackingCodeHash } : {}),
+        trackingCodeHash: hashTrackingCode(trackingCode),
         steps: definition.steps.map((s) => {
           const owed = checked.deficiencies.filter((d) => d.stepId === s.id);
           return {
@@ -139,7 +138,7 @@ export class CaseIntake {
       ? definition
       : (await this.deps.definitions.get(row.processId, row.processVersion))!;
     await this.startCase(row, snapshot, notApplicable, checked.deficiencies);
-    return { row, created };
+    return { row, created, trackingCode: created ? trackingCode : null };
   }
 
   /** The workflow input this deployment gives a stored case: adapters, calendar snapshot, warnings. */

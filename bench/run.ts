@@ -172,8 +172,9 @@ const httpWorker = await createCaseWorker({
 const workersDone = Promise.all([caseWorker.run(), bareWorker.run(), httpWorker.run()]);
 
 // The 'open' scenario on a Postgres server runs the case worker as production does, in a process of its
-// own (worker.ts with the heap flags of its command line, the worker's defaults), so its resident set is the worker's alone; on PGlite the worker
-// must share the database's process, and the figure is that process's.
+// own (worker.ts with the command line and environment of package.json's `worker` script), so its
+// resident set is the worker's alone; on PGlite the worker must share the database's process, and the
+// figure is that process's.
 const openWorker =
   SCENARIOS.includes('open') && database.kind === 'postgres'
     ? spawn(
@@ -251,10 +252,10 @@ async function drive(
   const database0 = postgresPid ? treeCpuSeconds(postgresPid) : undefined;
   const rss = onOpenSetup ? workerRss : () => process.memoryUsage.rss();
   let peak = rss();
+  if (interrupted) throw new Error('interrupted');
   const sampler = setInterval(() => {
     peak = Math.max(peak, rss());
   }, 200);
-  if (interrupted) throw new Error('interrupted');
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', fileURLToPath(new URL('./driver.ts', import.meta.url))],

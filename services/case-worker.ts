@@ -65,7 +65,7 @@ const NODE_STACK_TRACE_LIMIT = 10;
  * bundle and the SDK about 60 MB) and small young semi-spaces. V8 sizes a thread's heap for the machine
  * (here an old space of 4 GB and semi-spaces growing to 16 MB) and, with that much room, collects late,
  * so the cases a worker opens and evicts leave its resident set at a high-water mark far above what it
- * holds: 476 MB with 4,000 cases opened, 296 MB with these limits (BENCHMARKS.md, "Open cases").
+ * holds (BENCHMARKS.md, "Open cases": 448 MB with 4,000 open before, 266 MB with 50,000 now).
  */
 export function workflowHeapFlags(maxCachedWorkflows: number): string[] {
   return [`--max-old-space-size=${128 + Math.ceil(maxCachedWorkflows * 0.4)}`, '--max-semi-space-size=2'];
@@ -81,20 +81,26 @@ export const WORKER_PROCESS_HEAP_FLAGS = ['--max-old-space-size=192', '--max-sem
  * V8's, the Temporal core's) arenas of their own up to eight per core, and what they free stays mapped.
  */
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' };
-/** What V8 reads as "size the heap itself" (flags put back after the thread is made). */
-const HEAP_DEFAULTS = ['--max-old-space-size=0', '--max-semi-space-size=0'];
+/** The flags put back once the thread is made: Node's stack depth, and V8 sizing heaps itself (0). */
+const PROCESS_FLAGS = [
+  `--stack-trace-limit=${NODE_STACK_TRACE_LIMIT}`,
+  '--max-old-space-size=0',
+  '--max-semi-space-size=0',
+];
 
 export async function createCaseWorker(options: CaseWorkerOptions): Promise<Worker> {
   // V8 applies these flags to isolates (and contexts) created after they are set: the worker's workflow
-  // thread is made in Worker.create, and the process's other threads keep V8's own sizing.
+  // thread is made in Worker.create, and the process's other threads keep V8's own settings.
   const cached = options.maxCachedWorkflows ?? CASE_WORKER_DEFAULTS.maxCachedWorkflows!;
-  for (const flag of workflowHeapFlags(cached)) setFlagsFromString(flag);
-  setFlagsFromString(`--stack-trace-limit=${options.workflowStackTraceLimit ?? WORKFLOW_STACK_TRACE_LIMIT}`);
+  const workflowThread = [
+    `--stack-trace-limit=${options.workflowStackTraceLimit ?? WORKFLOW_STACK_TRACE_LIMIT}`,
+    ...workflowHeapFlags(cached),
+  ];
+  for (const flag of workflowThread) setFlagsFromString(flag);
   try {
     return await createWorker(options);
   } finally {
-    setFlagsFromString(`--stack-trace-limit=${NODE_STACK_TRACE_LIMIT}`);
-    for (const flag of HEAP_DEFAULTS) setFlagsFromString(flag);
+    for (const flag of PROCESS_FLAGS) setFlagsFromString(flag);
   }
 }
 

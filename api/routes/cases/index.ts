@@ -5,7 +5,7 @@ import { accessesOf, logAccess } from '../../../db/access-log.ts';
 import { verifyChain } from '../../../db/audit.ts';
 import { caseTimeline, listSteps } from '../../../db/cases.ts';
 import { listFollowUps } from '../../../db/follow-ups.ts';
-import { hashTrackingCode, issueTrackingCode, newTrackingCode } from '../../../db/tracking.ts';
+import { issueTrackingCode } from '../../../db/tracking.ts';
 import { caseAccess } from '../../case-access.ts';
 import { chainHeadsOf } from '../../chain-heads.ts';
 import { caseClock, stepClocks } from '../../clock-view.ts';
@@ -36,17 +36,14 @@ export function caseRoutes(app: App, deps: AppDeps): void {
     async (request, reply) => {
       const user = currentUser(request);
       // The tracking code exists in clear only in this answer (for the receipt); a replay cannot show it again.
-      const code = newTrackingCode();
-      const { row, created } = await deps.intake.submit(
+      const { row, created, trackingCode } = await deps.intake.submit(
         user,
         request.body,
         request.headers['idempotency-key'],
-        hashTrackingCode(code),
       );
       await deps.actions.remember(row);
       reply.header('location', `/api/cases/${row.id}`);
       if (!created) reply.header('idempotent-replayed', 'true');
-      const trackingCode = created ? code : null;
       return reply
         .status(created ? 201 : 200)
         .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode });
