@@ -11,6 +11,7 @@ import { SAMPLES } from '../test/fixtures/examples.ts';
 import { type CaseState, stateQuery } from '../workflows/messages.ts';
 import type { ClientStats } from './client.ts';
 import type { CaseRecord } from './driver.ts';
+import { type IncidentRow, systemStepDigest } from './system-digest.ts';
 import { SYSTEM_DEPARTMENTS } from './topology.ts';
 
 export const CHECKS = [
@@ -243,7 +244,14 @@ export async function verify(
           .filter((d) => d.stepId === step.id && d.status !== 200)
           .map((d) => `${d.status} ${d.problem ?? ''} at ${new Date(d.at).toISOString()}`.trim());
         const answers = refused.length ? ` (refused: ${refused.join(', ')})` : '';
-        flag('outcome its decisions imply', `step ${step.id}: ${actual}, expected ${want}${answers}`, id);
+        const system = SYSTEM_DEPARTMENTS.includes(step.department)
+          ? ` ${await systemDigestOf(db, id, step.id, ledgerOf.get(`${id}|${step.id}`) ?? [], events)}`
+          : '';
+        flag(
+          'outcome its decisions imply',
+          `step ${step.id}: ${actual}, expected ${want}${answers}${system}`,
+          id,
+        );
       }
       // The outputs recorded are those the department sent.
       const row = byStep.get(step.id);
@@ -321,6 +329,23 @@ export async function verify(
     ledgerEntries: ledger.entries.length,
     duplicateDeliveries: ledger.entries.reduce((n, e) => n + Math.max(0, e.dispatchesReceived - 1), 0),
   };
+}
+
+async function systemDigestOf(
+  db: Db,
+  caseId: string,
+  stepId: string,
+  entries: LedgerEntry[],
+  events: EventRow[],
+): Promise<string> {
+  const incidents = rowsOf<IncidentRow>(
+    await db.execute(
+      sql`select round, attempts, retrying, last_error, resolved_at from incidents
+          where case_id = ${caseId}::uuid and step_id = ${stepId} order by round`,
+    ),
+  );
+  const trail = events.filter((e) => e.step_id === stepId).map((e) => e.type.replace(/^step\./, ''));
+  return systemStepDigest(entries, incidents, trail);
 }
 
 /** Same outputs, whatever the key order jsonb gave them. */

@@ -13,6 +13,7 @@ import { desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
 import { auditRow, chainHash } from './audit.ts';
 import { type Db, rowsOf } from './client.ts';
+import { incidentsCtes } from './incident-ctes.ts';
 import { preparedRunnerOf } from './pglite-prepared.ts';
 import {
   type CaseChange,
@@ -86,42 +87,6 @@ export function stepAssignments(steps: StepChange[]) {
       "updated_at = (x.j->>'updated_at')::timestamptz",
     ].join(',\n          '),
   );
-}
-
-/** Events after which a step is no longer with its department: a dispatch incident on it is over. */
-const STEP_LEAVES_DEPARTMENT = new Set([
-  'step.approved',
-  'step.denied',
-  'step.supplement_requested',
-  'step.cancelled',
-  'step.terminated',
-]);
-
-/**
- * Resolves the dispatch incidents (round > 0) of steps the batch ends, or of every step when it closes the
- * case: a step decided by staff, withdrawn or closed with its case needs no manager any more.
- */
-function incidentsCte(caseId: string, events: CaseEvent[]) {
-  const closed = events.find((e) => e.type === 'case.closed');
-  const ended = [
-    ...new Set(
-      events.flatMap((e) => (STEP_LEAVES_DEPARTMENT.has(e.type) && 'stepId' in e ? [e.stepId] : [])),
-    ),
-  ];
-  if (!closed && ended.length === 0) return sql``;
-  const at = (closed ?? events[events.length - 1]!).at;
-  const which = closed
-    ? sql``
-    : sql`and step_id in (${sql.join(
-        ended.map((id) => sql`${id}`),
-        sql`, `,
-      )})`;
-  return sql`, inc as (
-        update incidents set resolved_at = ${at}::timestamptz
-        where case_id = ${caseId}::uuid and round > 0 and resolved_at is null ${which}
-          and exists (select 1 from ev)
-        returning 1
-      )`;
 }
 
 /** Unified delivery: the record is made with the case's closing batch only. */
@@ -289,7 +254,7 @@ async function writeBatch(
         returning 1
       )`
           : sql``
-      }${deliveryCte(caseId, kase)}${incidentsCte(caseId, events)}${slaCtes(caseId, slaChangesOf(events))}
+      }${deliveryCte(caseId, kase)}${incidentsCtes(caseId, events)}${slaCtes(caseId, slaChangesOf(events))}
       update cases set
         data = data || ${JSON.stringify(kase.data)}::jsonb,
         status = coalesce(${kase.status}::text, status),

@@ -14,6 +14,7 @@ import { verifyChain } from '../db/audit.ts';
 import { projectEvents } from '../db/case-events.ts';
 import { caseTimeline, insertCase, listSteps, type NewCase } from '../db/cases.ts';
 import { applyMigrations, type Database, rowsOf } from '../db/client.ts';
+import { openIncidents, recordFailure } from '../db/incidents.ts';
 import { stepFigures, stepHistograms } from '../db/reports.ts';
 import { departmentTasks } from '../db/tasks.ts';
 import { createUser } from '../db/users.ts';
@@ -131,6 +132,78 @@ describe('projection', () => {
       brokenAt: 3,
       anchor: 'unanchored',
     });
+  });
+
+  it("takes the workflow's word on a dispatch incident: stopped when it gave up, whatever the attempts recorded; retrying after a redispatch; resolved by the decision", async () => {
+    const { row } = await insertCase(database.db, newCase());
+    const project = createProjection(database.db);
+    const incidentOf = async () =>
+      (await openIncidents(database.db))
+        .filter((i) => i.incident.caseId === row.id)
+        .map(
+          (i) => `${i.incident.stepId}:${i.incident.round}:${i.incident.retrying}:${i.incident.lastError}`,
+        );
+    const dispatched: CaseEvent[] = [
+      { seq: 1, at, actor: 'clerk-1', type: 'case.started', steps: [] },
+      { seq: 2, at, actor: 'system', type: 'step.dispatched', stepId: 'a', adapter: 'http', round: 1 },
+    ];
+    let hash = await project({ caseId: row.id, previousHash: '', events: dispatched });
+    // Two attempts failed and said so; the last one died with its worker (a StartToClose timeout), saying nothing.
+    const key = { caseId: row.id, stepId: 'a', round: 1, department: 'X' };
+    await recordFailure(database.db, key, 'department system answered HTTP 503', true);
+    await recordFailure(database.db, key, 'department system answered HTTP 503', true);
+    expect(await incidentOf()).toEqual(['a:1:1:department system answered HTTP 503']);
+
+    const later = '2026-11-28T02:05:00.000Z';
+    const gaveUp: CaseEvent[] = [
+      {
+        seq: 3,
+        at: later,
+        actor: 'system',
+        type: 'step.incident',
+        stepId: 'a',
+        message: 'activity StartToClose timeout',
+      },
+    ];
+    const gaveUpFrom = hash;
+    hash = await project({ caseId: row.id, previousHash: hash, events: gaveUp });
+    // A retried batch changes nothing.
+    expect(await project({ caseId: row.id, previousHash: gaveUpFrom, events: gaveUp })).toBe(hash);
+    expect(await incidentOf()).toEqual(['a:1:0:activity StartToClose timeout']);
+
+    const redispatched: CaseEvent[] = [
+      { seq: 4, at: later, actor: 'manager-1', type: 'step.redispatched', stepId: 'a' },
+    ];
+    hash = await project({ caseId: row.id, previousHash: hash, events: redispatched });
+    expect(await incidentOf()).toEqual(['a:1:1:activity StartToClose timeout']);
+
+    // Step b's dispatch never recorded an attempt at all: the workflow's incident opens the row.
+    const other: CaseEvent[] = [
+      { seq: 5, at: later, actor: 'system', type: 'step.dispatched', stepId: 'b', adapter: 'http', round: 1 },
+    ];
+    hash = await project({ caseId: row.id, previousHash: hash, events: other });
+    const gaveUpOnB: CaseEvent[] = [
+      {
+        seq: 6,
+        at: later,
+        actor: 'system',
+        type: 'step.incident',
+        stepId: 'b',
+        message: 'activity StartToClose timeout',
+      },
+    ];
+    hash = await project({ caseId: row.id, previousHash: hash, events: gaveUpOnB });
+    expect((await incidentOf()).sort()).toEqual([
+      'a:1:1:activity StartToClose timeout',
+      'b:1:0:activity StartToClose timeout',
+    ]);
+
+    const decided: CaseEvent[] = [
+      { seq: 7, at: later, actor: 'u1', type: 'step.approved', stepId: 'a', opinion: 'ok', outputs: {} },
+      { seq: 8, at: later, actor: 'u2', type: 'step.approved', stepId: 'b', opinion: 'ok', outputs: {} },
+    ];
+    await project({ caseId: row.id, previousHash: hash, events: decided });
+    expect(await incidentOf()).toEqual([]);
   });
 });
 
