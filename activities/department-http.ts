@@ -9,6 +9,7 @@ import { dispatchSourceOf } from '../db/case-reads.ts';
 import type { Db } from '../db/client.ts';
 import { recordFailure, resolveIncident } from '../db/incidents.ts';
 import {
+  DEFAULT_TIMEOUT_MS,
   type DepartmentIntegration,
   type Integrations,
   isRetryableStatus,
@@ -44,7 +45,7 @@ async function post(
     },
     body,
     redirect: 'manual',
-    signal: AbortSignal.timeout(integration.timeoutMs ?? 5000),
+    signal: AbortSignal.timeout(integration.timeoutMs ?? DEFAULT_TIMEOUT_MS),
   });
 }
 

@@ -12,7 +12,7 @@ import type { DefinitionStore } from '../db/definitions.ts';
 import { findUploads } from '../db/materials.ts';
 import { hashTrackingCode, newTrackingCode } from '../db/tracking.ts';
 import type { User } from '../db/users.ts';
-import type { Integrations } from '../departments/integrations.ts';
+import { DEFAULT_TIMEOUT_MS, type Integrations } from '../departments/integrations.ts';
 import { canonicalJson } from '../process/canonical-json.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
@@ -150,11 +150,13 @@ export class CaseIntake {
   ) {
     const adapters: Record<string, AdapterKind> = {};
     const httpAttempts: Record<string, number> = {};
+    const httpTimeoutsMs: Record<string, number> = {};
     for (const step of definition.steps) {
       const integration = this.deps.integrations[step.department];
       if (step.adapter !== 'worklist' || !integration) continue;
       adapters[step.id] = 'http';
       httpAttempts[step.department] = integration.maximumAttempts ?? 10;
+      httpTimeoutsMs[step.department] = integration.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     }
     // The calendar goes into the workflow's input: a snapshot. A year published later reaches the case as a
     // recorded Update (api/calendar-delivery.ts), so its history always says which calendar it counted with.
@@ -164,6 +166,7 @@ export class CaseIntake {
       notApplicable,
       adapters,
       httpAttempts,
+      httpTimeoutsMs,
       deficiencies,
       calendar,
       warning: this.deps.warning,
@@ -196,7 +199,13 @@ export class CaseIntake {
     definition: ProcessDefinition,
     options: Pick<
       CaseInput,
-      'notApplicable' | 'adapters' | 'httpAttempts' | 'deficiencies' | 'calendar' | 'warning'
+      | 'notApplicable'
+      | 'adapters'
+      | 'httpAttempts'
+      | 'httpTimeoutsMs'
+      | 'deficiencies'
+      | 'calendar'
+      | 'warning'
     >,
   ): Promise<void> {
     const input: CaseInput = {

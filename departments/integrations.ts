@@ -10,7 +10,7 @@ export interface DepartmentIntegration {
   baseUrl: string;
   /** Shared HMAC secret: signs our dispatches and verifies its callbacks. */
   secret: string;
-  /** Per request. Default 5000. */
+  /** Per request. Default 5000 (DEFAULT_TIMEOUT_MS). */
   timeoutMs?: number;
   /** HTTP statuses worth retrying; other 4xx/5xx are final. Default 408, 429 and every 5xx. */
   retryOn?: number[];
@@ -19,6 +19,8 @@ export interface DepartmentIntegration {
 }
 
 export type Integrations = Record<string, DepartmentIntegration>;
+
+export const DEFAULT_TIMEOUT_MS = 5000;
 
 export function loadIntegrations(value: string | undefined): Integrations {
   if (!value) return {};

@@ -212,6 +212,19 @@ describe("a step with the department's own system", () => {
   }, 60_000);
 });
 
+describe("a dispatch attempt's time limit", () => {
+  it("follows the system's request timeout (3 s here, plus 20 s for the reads and writes around it), so a worker killed in an attempt holds the step that long, not a minute", async () => {
+    const id = await registeredCase();
+    await received(id, 'BANK');
+    const history = await rig.temporal.client.workflow.getHandle(id).fetchHistory();
+    const limits = (history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a?.activityType?.name === 'dispatchToDepartment' ? [Number(a.startToCloseTimeout?.seconds)] : [];
+    });
+    expect(limits).toEqual([23, 23]);
+  });
+});
+
 describe('incidents end with their step', () => {
   it('resolves the incident of a step staff decide after the engine gave up on the system; redispatch takes no body', async () => {
     simulator.outage('BANK', 120);

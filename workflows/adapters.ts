@@ -51,6 +51,15 @@ export async function notifyWarning(input: CaseInput, alarm: ClockAlarm, deadlin
 }
 
 const DEFAULT_HTTP_ATTEMPTS = 10;
+/**
+ * A dispatch attempt's time limit beyond its request's own: the case read before it and the incident or
+ * access-log writes after it. An attempt that outlives the limit died with its worker, most likely; the
+ * server then retries it elsewhere (or, at the last attempt, the workflow opens the incident), so the
+ * limit is how long a killed worker can hold a department's step.
+ */
+const DISPATCH_MARGIN_MS = 20_000;
+/** Cases started before intake recorded the request timeout: as before. */
+const DISPATCH_LIMIT_BEFORE_TIMEOUTS = '1 minute';
 
 /**
  * Dispatches to departments' own systems, in the background: an Update does not wait for another
@@ -68,8 +77,10 @@ export class HttpDispatches {
   start(stepId: string, round: number): void {
     const step = stepById(this.input.definition, stepId)!;
     const maximumAttempts = this.input.httpAttempts?.[step.department] ?? DEFAULT_HTTP_ATTEMPTS;
+    const requestMs = this.input.httpTimeoutsMs?.[step.department];
     const { dispatchToDepartment } = proxyActivities<Activities>({
-      startToCloseTimeout: '1 minute',
+      startToCloseTimeout:
+        requestMs === undefined ? DISPATCH_LIMIT_BEFORE_TIMEOUTS : requestMs + DISPATCH_MARGIN_MS,
       retry: {
         initialInterval: '1 second',
         backoffCoefficient: 2,

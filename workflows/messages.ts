@@ -19,6 +19,8 @@ export interface CaseInput {
   adapters?: Record<string, AdapterKind>;
   /** Per department reached over HTTP: dispatch attempts before an incident needs a person. */
   httpAttempts?: Record<string, number>;
+  /** Per department reached over HTTP: how long one request to its system may take (ms). */
+  httpTimeoutsMs?: Record<string, number>;
   /** 容缺受理: materials promised later, per step, with their deadline. */
   deficiencies?: Deficiency[];
   /** The working-day calendar (snapshot at intake) for deadlines; without it the case has no clocks. */
