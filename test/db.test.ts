@@ -155,16 +155,18 @@ describe('projection', () => {
     expect(await incidentOf()).toEqual(['a:1:1:department system answered HTTP 503']);
 
     const later = '2026-11-28T02:05:00.000Z';
-    const gaveUp: CaseEvent[] = [
+    /** The workflow gave up on a step's dispatch: its last attempt timed out with its worker. */
+    const gaveUpOn = (seq: number, stepId: string): CaseEvent[] => [
       {
-        seq: 3,
+        seq,
         at: later,
         actor: 'system',
         type: 'step.incident',
-        stepId: 'a',
+        stepId,
         message: 'activity StartToClose timeout',
       },
     ];
+    const gaveUp = gaveUpOn(3, 'a');
     const gaveUpFrom = hash;
     hash = await project({ caseId: row.id, previousHash: hash, events: gaveUp });
     // A retried batch changes nothing.
@@ -182,16 +184,7 @@ describe('projection', () => {
       { seq: 5, at: later, actor: 'system', type: 'step.dispatched', stepId: 'b', adapter: 'http', round: 1 },
     ];
     hash = await project({ caseId: row.id, previousHash: hash, events: other });
-    const gaveUpOnB: CaseEvent[] = [
-      {
-        seq: 6,
-        at: later,
-        actor: 'system',
-        type: 'step.incident',
-        stepId: 'b',
-        message: 'activity StartToClose timeout',
-      },
-    ];
+    const gaveUpOnB = gaveUpOn(6, 'b');
     hash = await project({ caseId: row.id, previousHash: hash, events: gaveUpOnB });
     expect((await incidentOf()).sort()).toEqual([
       'a:1:1:activity StartToClose timeout',
