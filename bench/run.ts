@@ -5,7 +5,7 @@
 //
 //   BENCH_CASES (default 150)        cases per throughput scenario
 //   BENCH_CONCURRENCY (default 10)   cases in flight at once
-//   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenarios
+//   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenarios (0: none)
 //   BENCH_SCENARIOS (default bare,api,http,mix,open): 'http' = Tax and the bank on the department
 //                                    simulator; 'mix' = the realistic mix (bench/mix.ts); 'open' = the api
 //                                    scenario again with BENCH_OPEN cases open and waiting on people
@@ -356,7 +356,8 @@ try {
     if (scenario === 'api') apiRate = r.stepsPerSecond;
   }
   let serialBaseline: number | undefined;
-  for (const scenario of throughput.filter((s) => s !== 'mix')) {
+  // BENCH_SERIAL_CASES=0 skips the one-at-a-time scenarios (a throughput comparison needs none).
+  for (const scenario of SERIAL_CASES > 0 ? throughput.filter((s) => s !== 'mix') : []) {
     const r = await run(scenario, SERIAL_CASES, 1, serialBaseline);
     if (scenario === 'bare') {
       serialBaseline = r.stepsPerSecond;

@@ -9,6 +9,12 @@ import { preparedRunner, registerPreparedRunner } from './pglite-prepared.ts';
 import { preparingReads } from './prepared-reads.ts';
 import { grantApplicationRole } from './roles.ts';
 import * as schema from './schema.ts';
+import {
+  CREDENTIALS_CHANNEL,
+  registerTokenCache,
+  TokenCache,
+  type TokenCacheOptions,
+} from './token-cache.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -34,6 +40,8 @@ export interface DatabaseOptions {
   logger?: { logQuery(query: string, params: unknown[]): void };
   /** Another migrations folder: a test builds a database as an older release left it, then migrates it. */
   migrationsFolder?: string;
+  /** The token cache's bounds (db/token-cache.ts); false looks every token up (default: a cache). */
+  tokenCache?: TokenCacheOptions | false;
 }
 
 /** Rows of a raw `db.execute` result: postgres.js returns an array, PGlite an object with `rows`. */
@@ -83,6 +91,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       close: () => client.end({ timeout: 5 }),
     };
     if (!separateOwner) await applyMigrations(database, options.migrationsFolder);
+    if (options.tokenCache !== false) {
+      const cache = new TokenCache(options.tokenCache);
+      // A dedicated connection that postgres.js re-establishes after a loss; every (re)start of listening
+      // forgets too, since what changed meanwhile went unheard.
+      const forget = () => cache.forgetAll();
+      await client.listen(CREDENTIALS_CHANNEL, forget, forget);
+      registerTokenCache(database.db, cache);
+    }
     return database;
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -93,6 +109,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   registerPreparedRunner(db, preparedRunner(client));
   const database: Database = { db: db as unknown as Db, kind: 'pglite', close: () => client.close() };
   await applyMigrations(database, options.migrationsFolder);
+  if (options.tokenCache !== false) {
+    const cache = new TokenCache(options.tokenCache);
+    await client.listen(CREDENTIALS_CHANNEL, () => cache.forgetAll());
+    registerTokenCache(database.db, cache);
+  }
   return database;
 }
 

@@ -4,6 +4,7 @@ import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { preparedRunnerOf } from './pglite-prepared.ts';
 import { apiTokens, sessions, users } from './schema.ts';
+import { tokenCacheOf } from './token-cache.ts';
 
 export type Role = 'clerk' | 'department' | 'manager' | 'admin';
 
@@ -49,17 +50,25 @@ export function newToken(): string {
   return `yjs_${randomBytes(32).toString('base64url')}`;
 }
 
-/** The live user a token belongs to: not revoked, and the user not disabled. */
+/**
+ * The live user a token belongs to: not revoked, and the user not disabled. From the token cache when the
+ * database has one (db/token-cache.ts: every change to tokens and users is notified and forgets it).
+ */
 export async function userByToken(db: Db, token: string): Promise<User | undefined> {
+  const tokenHash = hashToken(token);
+  const cache = tokenCacheOf(db);
+  return cache
+    ? cache.lookup(tokenHash, () => readUserByToken(db, tokenHash))
+    : readUserByToken(db, tokenHash);
+}
+
+async function readUserByToken(db: Db, tokenHash: string): Promise<User | undefined> {
   const query = db
     .select(userColumns)
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(
-      and(eq(apiTokens.tokenHash, hashToken(token)), isNull(apiTokens.revokedAt), isNull(users.disabledAt)),
-    );
-  // Every request asks this, and it is never cached (a revoked token is refused at once, by every API
-  // process): on PGlite it runs prepared, a third of drizzle's cost (BENCHMARKS.md).
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), isNull(users.disabledAt)));
+  // On PGlite it runs prepared, a third of drizzle's cost (BENCHMARKS.md).
   const prepared = preparedRunnerOf(db);
   if (!prepared) return ((await query) as User[])[0];
   const [row] = await prepared(query.getSQL());
@@ -73,6 +82,14 @@ export async function userByToken(db: Db, token: string): Promise<User | undefin
     department: department ?? null,
     lead: lead === 't',
   };
+}
+
+/**
+ * After this process changed a token or a user: its own cache forgets at once, without waiting for the
+ * database's notification (which tells the other API processes).
+ */
+function credentialsChanged(db: Db): void {
+  tokenCacheOf(db)?.forgetAll();
 }
 
 export async function findUserByName(db: Db, username: string): Promise<User | undefined> {
@@ -128,6 +145,7 @@ export async function setPasswordHash(db: Db, userId: string, passwordHash: stri
     .set({ passwordHash })
     .where(eq(users.id, userId))
     .returning({ id: users.id });
+  credentialsChanged(db);
   if (rows.length === 0) return false;
   await db.delete(sessions).where(eq(sessions.userId, userId));
   return true;
@@ -144,6 +162,7 @@ export async function setDisabled(
     .set({ disabledAt: disabled ? new Date() : null })
     .where(eq(users.id, userId))
     .returning(recordColumns);
+  credentialsChanged(db);
   if (!row) return undefined;
   if (disabled) await db.delete(sessions).where(eq(sessions.userId, userId));
   return toRecord(row);
@@ -195,6 +214,7 @@ export async function revokeToken(db: Db, tokenId: string): Promise<boolean> {
     .set({ revokedAt: new Date() })
     .where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
+  credentialsChanged(db);
   return rows.length > 0;
 }
 

@@ -3,9 +3,9 @@
 // scripts) or a browser session cookie (staff signed in at /login; state-changing requests also need the
 // CSRF token). Either way request.user is set the same, so role checks per route do not care how the user
 // signed in. A route in the scope that checks what it needs itself (signing in, signing out) says so with
-// `config: { anonymous: true }`. A token is looked up by its hash on every request, uncached, so a revoked
-// token or a disabled user is refused at once by every API process (one primary-key read; a cache was
-// measured at about the same throughput under the embedded database and would keep revoked tokens alive).
+// `config: { anonymous: true }`. A token's user comes from the token cache, which every change to tokens or
+// users empties in every API process (db/token-cache.ts), so a revoked token or a disabled user is refused
+// at once.
 // Failed attempts (unknown tokens, unknown sessions) are counted per client address: past the allowance the
 // address is answered 429 with Retry-After, valid credentials or not, until the window has passed.
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
