@@ -24,6 +24,26 @@ export interface PayloadKey {
   key: Buffer;
 }
 
+/**
+ * Nonces cut from one CSPRNG draw of 4 KiB (as Node's randomUUID pools its randomness): a draw per 341
+ * payloads instead of a 3 µs system call each, at several payloads a step. Random 96-bit nonces stay
+ * unique per key as GCM needs; no slice is handed out twice, and a used draw is dropped, never refilled.
+ */
+class NoncePool {
+  private pool = Buffer.alloc(0);
+  private at = 0;
+
+  next(): Buffer {
+    if (this.at + IV_BYTES > this.pool.length) {
+      this.pool = randomBytes(IV_BYTES * 341);
+      this.at = 0;
+    }
+    const iv = this.pool.subarray(this.at, this.at + IV_BYTES);
+    this.at += IV_BYTES;
+    return iv;
+  }
+}
+
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : '');
 
 /**
@@ -52,6 +72,8 @@ function unframe(bytes: Buffer): Payload {
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly keys: Map<string, Buffer>;
   private readonly current: PayloadKey;
+  private readonly currentAad: Buffer;
+  private readonly nonces = new NoncePool();
 
   /** `keys` oldest first: the last one encrypts. */
   constructor(keys: readonly PayloadKey[]) {
@@ -61,6 +83,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
       if (k.key.length !== 32) throw new ValueError(`Payload key '${k.id}' is not 32 bytes (AES-256)`);
     this.keys = new Map(keys.map((k) => [k.id, k.key]));
     this.current = current;
+    this.currentAad = Buffer.from(current.id, 'utf8');
   }
 
   get keyIds(): string[] {
@@ -69,10 +92,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      const iv = randomBytes(IV_BYTES);
+      const iv = this.nonces.next();
       const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
       // The key id is authenticated too: a payload relabelled with another id fails to decrypt.
-      cipher.setAAD(Buffer.from(this.current.id, 'utf8'));
+      cipher.setAAD(this.currentAad);
       const sealed = Buffer.concat([cipher.update(frame(payload)), cipher.final()]);
       return {
         metadata: {

@@ -237,6 +237,50 @@ describe('pauses', () => {
   });
 });
 
+describe('one timer for the alarms of a case', () => {
+  it('keeps the timer armed for an earlier instant, warns every parallel step due at once, and cancels nothing', async () => {
+    const r = await startRig('2026-09-14T10:00:00');
+    const limits = { promised: { days: 1 } };
+    const def = startupDefinition([
+      startupStep('reg', { limits }),
+      startupStep('p1', { department: 'TAX', limits, dependsOn: ['reg'] }),
+      startupStep('p2', { department: 'PSB', limits, dependsOn: ['reg'] }),
+      startupStep('p3', { department: 'HRSS', limits, dependsOn: ['reg'] }),
+    ]);
+    const handle = await startRigCase(r, def);
+    // reg turns yellow at about 15:00 (20% of its 8 working hours left); decided at 11:00, the three it
+    // releases turn yellow the next day at about 16:00 and red at 17:00.
+    await skipTo(r, '2026-09-14T11:00:00');
+    await handle.executeUpdate(decideUpdate, { args: [decide('reg')] });
+    await skipTo(r, '2026-09-14T16:00:00');
+    expect(await warnings(r, handle.workflowId)).toEqual([]);
+    await skipTo(r, '2026-09-15T16:30:00');
+    await expect
+      .poll(async () => (await warnings(r, handle.workflowId)).map((w) => w.split('@')[0]).sort())
+      .toEqual(['p1:yellow', 'p2:yellow', 'p3:yellow']);
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ ...decide('p1'), actor: { userId: 'u', department: 'TAX' } }],
+    });
+    await skipTo(r, '2026-09-15T17:01:00');
+    await expect
+      .poll(async () => (await warnings(r, handle.workflowId)).filter((w) => w.includes(':red')).length)
+      .toBe(2);
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ ...decide('p2'), actor: { userId: 'u', department: 'PSB' } }],
+    });
+    await handle.executeUpdate(decideUpdate, {
+      args: [{ ...decide('p3'), actor: { userId: 'u', department: 'HRSS' } }],
+    });
+    expect((await handle.result()).status).toBe('completed');
+    const events = (await handle.fetchHistory()).events ?? [];
+    const count = (name: string) => events.filter((e) => e[name as keyof typeof e]).length;
+    // reg's timer (fired with nothing due, the steps having moved on), the yellows', the reds'.
+    expect(count('timerStartedEventAttributes')).toBe(3);
+    expect(count('timerCanceledEventAttributes')).toBe(0);
+    expect(await warnings(r, handle.workflowId)).toHaveLength(5);
+  });
+});
+
 describe('accept with deficiency (容缺受理)', () => {
   it('terminates a step whose promised materials are not in by the deadline, and cancels its dependants', async () => {
     const r = await startRig('2026-09-14T10:00:00');
