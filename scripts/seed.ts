@@ -98,9 +98,13 @@ console.log('catalog published; loading…');
 const TABLES = ['case_events', 'case_steps', 'case_applicants', 'cases'] as const;
 const SLA = ['sla_case_daily', 'sla_step_daily', 'sla_step_histogram'] as const;
 if (!values.keep) {
-  await sql.unsafe(
-    `truncate ${[...TABLES, ...SLA, 'access_log', 'deliveries', 'case_materials', 'incidents', 'case_ratings', 'case_number_counters'].join(', ')}`,
-  );
+  // Every table that references a case goes in the same TRUNCATE (Postgres refuses it otherwise): the ones
+  // found in the catalog's foreign keys, so a table added later cannot break the seed.
+  const referencing = await sql<{ table: string }[]>`
+    select distinct c.conrelid::regclass::text as table from pg_constraint c
+    where c.contype = 'f' and c.confrelid = 'cases'::regclass`;
+  const tables = new Set([...TABLES, ...SLA, ...referencing.map((r) => r.table), 'case_number_counters']);
+  await sql.unsafe(`truncate ${[...tables].join(', ')}`);
 }
 // Secondary indexes slow COPY down by an order of magnitude: dropped now, rebuilt after the load.
 const indexes = await sql<{ indexname: string; indexdef: string }[]>`
