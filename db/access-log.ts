@@ -1,6 +1,7 @@
 // The personal-data access log (PIPL): who read which case, for what, which fields (names, never values).
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
+import { FIXED_TEXT } from './prepared-reads.ts';
 import { accessLog } from './schema.ts';
 import type { User } from './users.ts';
 
@@ -17,7 +18,7 @@ export interface AccessEntry {
  */
 export async function logAccess(db: Db, user: User, entries: AccessEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db.execute(sql`
+  await db.execute(sql`${FIXED_TEXT}
     insert into access_log (case_id, user_id, role, department, purpose, fields)
     select e.case_id, ${user.id}::uuid, ${user.role}, ${user.department}::text, e.purpose, e.fields
     from jsonb_to_recordset(${JSON.stringify(
@@ -33,7 +34,7 @@ export const DEPARTMENT_SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
  * dispatch however often its activity is retried: the purpose names the step and its round.
  */
 export async function logDispatch(db: Db, entry: AccessEntry & { department: string }): Promise<void> {
-  await db.execute(sql`
+  await db.execute(sql`${FIXED_TEXT}
     insert into access_log (case_id, user_id, role, department, purpose, fields)
     select ${entry.caseId}::uuid, ${DEPARTMENT_SYSTEM_USER}::uuid, 'department-system', ${entry.department},
            ${entry.purpose}, ${JSON.stringify(entry.fields)}::jsonb

@@ -3,10 +3,16 @@
 // round trips and a fresh parse per read. Prepared once per connection (postgres.js keeps them by text), a
 // read is one round trip. Only reads (select, or with … select): their texts are a bounded set (the
 // filters a route combines, IN lists up to a page), where writes' multi-row VALUES vary without bound.
+// A write whose text is fixed (its values in arrays or JSON) says so with FIXED_TEXT and is prepared too:
+// the access log's insert, which every worklist page and case view runs, paid a describe round trip.
 // Transactions' clients get the same treatment.
+import { sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 
-const READ = /^\s*(select|with)\b/i;
+/** The comment that opens a write whose text does not depend on its values: prepared like a read. */
+export const FIXED_TEXT = sql.raw('/* fixed-text */ ');
+
+const PREPARED = /^\s*(select\b|with\b|\/\* fixed-text \*\/)/i;
 
 type Unsafe = Sql['unsafe'];
 
@@ -15,7 +21,7 @@ export function preparingReads<T extends Sql>(client: T): T {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         const unsafe: Unsafe = (query, parameters, options) =>
-          target.unsafe(query, parameters, READ.test(query) ? { ...options, prepare: true } : options);
+          target.unsafe(query, parameters, PREPARED.test(query) ? { ...options, prepare: true } : options);
         return unsafe;
       }
       if (property === 'begin') {
