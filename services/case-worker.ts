@@ -1,6 +1,7 @@
 // Builds the Temporal worker that runs caseWorkflow and its activities. The workflow bundle is built once
 // per process (webpack takes seconds) and shared by every worker created afterwards.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
@@ -41,8 +42,17 @@ let bundle: Promise<WorkflowBundle> | undefined;
 
 const BUNDLER = fileURLToPath(new URL('./workflow-bundler.ts', import.meta.url));
 
-/** The workflow bundle, built once per process, in a child process (webpack's memory stays there). */
+/**
+ * The workflow bundle, built once per process, in a child process (webpack's memory stays there); or read
+ * from WORKFLOW_BUNDLE_PATH, a bundle built beforehand from the same code: a test run builds one in its
+ * global setup for all its files (each file is a process of its own, and each spent 4 CPU-s in webpack).
+ */
 export function caseWorkflowBundle(): Promise<WorkflowBundle> {
+  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH;
+  if (prebuilt) {
+    bundle ??= readFile(prebuilt, 'utf8').then((code) => ({ code }));
+    return bundle;
+  }
   bundle ??= promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), BUNDLER], {
     maxBuffer: 256 * 2 ** 20,
     env: { ...process.env, NODE_OPTIONS: '' },
