@@ -41,14 +41,21 @@ async function buildWorkflowBundle(): Promise<string> {
 }
 
 export async function setup(project: TestProject): Promise<void> {
+  // Built while the server starts; a failure is reported below, once the server can be stopped with it.
   const building = process.env.WORKFLOW_BUNDLE_PATH ? undefined : buildWorkflowBundle();
+  building?.catch(() => {});
   temporal = await startEmbeddedTemporal({ payloadKeys: TEST_PAYLOAD_KEYS });
   project.provide('temporalAddress', temporal.address);
   if (building) {
     // Test files run in processes forked after this, with this environment.
     bundleDir = mkdtempSync(join(tmpdir(), 'yjs-workflow-bundle-'));
     const path = join(bundleDir, 'workflows.js');
-    writeFileSync(path, await building);
+    try {
+      writeFileSync(path, await building);
+    } catch (error) {
+      await teardown();
+      throw error;
+    }
     process.env.WORKFLOW_BUNDLE_PATH = path;
   }
   stopOnSignal('SIGINT', 130);
