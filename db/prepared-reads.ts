@@ -9,10 +9,12 @@
 import { sql } from 'drizzle-orm';
 import type { Sql } from 'postgres';
 
+const FIXED_TEXT_MARK = '/* fixed-text */';
 /** The comment that opens a write whose text does not depend on its values: prepared like a read. */
-export const FIXED_TEXT = sql.raw('/* fixed-text */ ');
+export const FIXED_TEXT = sql.raw(`${FIXED_TEXT_MARK} `);
 
-const PREPARED = /^\s*(select\b|with\b|\/\* fixed-text \*\/)/i;
+const READ = /^\s*(select|with)\b/i;
+const prepares = (query: string) => READ.test(query) || query.trimStart().startsWith(FIXED_TEXT_MARK);
 
 type Unsafe = Sql['unsafe'];
 
@@ -21,7 +23,7 @@ export function preparingReads<T extends Sql>(client: T): T {
     get(target, property, receiver) {
       if (property === 'unsafe') {
         const unsafe: Unsafe = (query, parameters, options) =>
-          target.unsafe(query, parameters, PREPARED.test(query) ? { ...options, prepare: true } : options);
+          target.unsafe(query, parameters, prepares(query) ? { ...options, prepare: true } : options);
         return unsafe;
       }
       if (property === 'begin') {

@@ -1,9 +1,6 @@
 // Builds the Temporal worker that runs caseWorkflow and its activities. The workflow bundle is built once
 // per process (webpack takes seconds) and shared by every worker created afterwards.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
@@ -12,6 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { Integrations } from '../departments/integrations.ts';
 import { dataConverterFor, type PayloadKey } from './payload-codec.ts';
 import { ValueFreeFailures } from './worker-log-safety.ts';
+import { buildWorkflowBundleCode } from './workflow-bundle.ts';
 
 export interface CaseWorkerOptions {
   connection: NativeConnection;
@@ -40,8 +38,6 @@ export const CASE_WORKER_DEFAULTS: { maxCachedWorkflows?: number } = {
 
 let bundle: Promise<WorkflowBundle> | undefined;
 
-const BUNDLER = fileURLToPath(new URL('./workflow-bundler.ts', import.meta.url));
-
 /**
  * The workflow bundle, built once per process, in a child process (webpack's memory stays there); or read
  * from WORKFLOW_BUNDLE_PATH, a bundle built beforehand from the same code: a test run builds one in its
@@ -53,10 +49,7 @@ export function caseWorkflowBundle(): Promise<WorkflowBundle> {
     bundle ??= readFile(prebuilt, 'utf8').then((code) => ({ code }));
     return bundle;
   }
-  bundle ??= promisify(execFile)(process.execPath, ['--import', import.meta.resolve('tsx'), BUNDLER], {
-    maxBuffer: 256 * 2 ** 20,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  }).then(({ stdout }) => ({ code: stdout }));
+  bundle ??= buildWorkflowBundleCode().then((code) => ({ code }));
   return bundle;
 }
 

@@ -1,13 +1,11 @@
 // Starts one real Temporal dev server (the pinned CLI, installed on first use) for every test file, and
 // builds the workflow bundle once for all of them (WORKFLOW_BUNDLE_PATH, read by services/case-worker.ts).
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedTemporal, type TemporalServices } from '../services/temporal.ts';
+import { buildWorkflowBundleCode } from '../services/workflow-bundle.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 declare module 'vitest' {
@@ -29,20 +27,9 @@ function stopOnSignal(signal: NodeJS.Signals, code: number): void {
   });
 }
 
-/** services/workflow-bundler.ts in a child process, as services/case-worker.ts runs it: the bundle's code. */
-async function buildWorkflowBundle(): Promise<string> {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'services', 'workflow-bundler.ts')],
-    { cwd: root, maxBuffer: 256 * 2 ** 20, env: { ...process.env, NODE_OPTIONS: '' } },
-  );
-  return stdout;
-}
-
 export async function setup(project: TestProject): Promise<void> {
   // Built while the server starts; a failure is reported below, once the server can be stopped with it.
-  const building = process.env.WORKFLOW_BUNDLE_PATH ? undefined : buildWorkflowBundle();
+  const building = process.env.WORKFLOW_BUNDLE_PATH ? undefined : buildWorkflowBundleCode();
   building?.catch(() => {});
   temporal = await startEmbeddedTemporal({ payloadKeys: TEST_PAYLOAD_KEYS });
   project.provide('temporalAddress', temporal.address);
