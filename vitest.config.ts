@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,10 +10,10 @@ export default defineConfig({
     // The browser tests (a real Chromium against npm start) run on their own: npm run test:browser.
     exclude: ['node_modules/**', 'data/**', '.venv-temporal/**', 'test/browser/**'],
     pool: 'forks',
-    // Two files at a time even on two cores (vitest's default would be one): most of a file's time is
-    // waiting on the Temporal server and the database, so a second file fills it. The suite took 210 s
-    // here with two, about 13 minutes with one.
-    maxWorkers: 2,
+    // vitest's default (one file fewer than the cores) but at least two: a file mostly waits on the
+    // Temporal server and the database, so on two cores a second file fills that wait (210 s for the
+    // suite there, against about 13 minutes one file at a time).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
