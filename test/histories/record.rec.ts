@@ -68,6 +68,8 @@ async function drive(
   id: string,
   processId: string,
   choose: (stepId: string) => Decision | undefined = () => undefined,
+  /** All the steps waiting decided at the same moment (as five departments may), not one after another. */
+  atOnce = false,
 ) {
   for (let round = 0; round < 200; round++) {
     const detail = (await e.call('GET', `/api/cases/${id}`, e.tokens.manager)).body;
@@ -76,10 +78,12 @@ async function drive(
       (s) => s.status === 'awaiting_decision' && !e.systems.has(s.department),
     );
     if (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    for (const s of waiting) {
+    const decideOne = (s: (typeof waiting)[number]) => {
       const sample = (SAMPLES[processId] ?? SAMPLES['company-startup']!).approvals[s.stepId]!;
-      await decide(e, id, s.stepId, s.department, choose(s.stepId) ?? approve(sample.outputs));
-    }
+      return decide(e, id, s.stepId, s.department, choose(s.stepId) ?? approve(sample.outputs));
+    };
+    if (atOnce) await Promise.all(waiting.map(decideOne));
+    else for (const s of waiting) await decideOne(s);
   }
   throw new Error(`case ${id} did not close`);
 }
@@ -128,6 +132,12 @@ describe('recording', () => {
     const id = await submit(engine, processId);
     expect(await drive(engine, id, processId)).toBe('completed');
     await record(engine, `${processId}-approved`, id);
+  });
+
+  it('company start-up: the five parallel steps decided at the same moment', async () => {
+    const id = await submit(engine, 'company-startup');
+    expect(await drive(engine, id, 'company-startup', undefined, true)).toBe('completed');
+    await record(engine, 'company-startup-parallel-at-once', id);
   });
 
   it('company start-up: registration denied, every dependant cancelled', async () => {

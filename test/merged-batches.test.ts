@@ -1,0 +1,109 @@
+// Transitions delivered together are written together (patch 'projection-batches-merged'): the decisions
+// on a case's parallel steps that reach the workflow in one activation share one projection local
+// activity, each answering after that write, and the read model and the audit chain are as if each had
+// been written alone. The history they leave replays (the merge is decided by what the history delivers).
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { verifyChain } from '../db/audit.ts';
+import { caseTimeline, listSteps } from '../db/cases.ts';
+import type { CaseEvent } from '../process/events.ts';
+import { caseWorkflowBundle } from '../services/case-worker.ts';
+import { dataConverterFor } from '../services/payload-codec.ts';
+import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { definition, step } from './fixtures/definitions.ts';
+import { createClerk, startCase, startTestEngine, type TestEngine, workerWithProjection } from './helpers.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+
+let engine: TestEngine;
+let clerk: string;
+beforeAll(async () => {
+  engine = await startTestEngine();
+  clerk = await createClerk(engine.database.db);
+});
+afterAll(() => engine?.stop());
+
+// a first; then b, c, d and e in parallel.
+const steps = definition([step('a'), step('b', ['a']), step('c', ['a']), step('d', ['a']), step('e', ['a'])]);
+const PARALLEL = ['b', 'c', 'd', 'e'];
+
+const decide = (stepId: string): DecideArgs => ({
+  stepId,
+  outcome: 'approve',
+  opinion: 'OK',
+  actor: { userId: randomUUID(), department: 'D1' },
+});
+
+const approvedIn = (events: CaseEvent[]) =>
+  events.flatMap((e) => (e.type === 'step.approved' ? [e.stepId] : [])).sort(); // in the order they arrived
+
+it('writes the decisions delivered in one activation with one local activity, each answered after it', async () => {
+  const taskQueue = `merged-${randomUUID()}`;
+  const batches: CaseEvent[][] = [];
+  let holdNext = false;
+  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+    batches.push(args.events);
+    // Held while the parallel decisions are sent: they reach the server during this workflow task and
+    // are delivered together in the next one.
+    if (holdNext) {
+      holdNext = false;
+      await delay(1500);
+    }
+    return project(args);
+  });
+  const running = worker.run();
+  try {
+    const handle = await startCase(
+      { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+      steps,
+    );
+    for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
+      await delay(50);
+    holdNext = true;
+    const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
+    await delay(500);
+    const parallel = PARALLEL.map((s) => handle.executeUpdate(decideUpdate, { args: [decide(s)] }));
+    const answers = await Promise.all([a, ...parallel]);
+    expect(answers.map((r) => r.stepStatus)).toEqual([
+      'approved',
+      'approved',
+      'approved',
+      'approved',
+      'approved',
+    ]);
+    // Each answer comes after its write: the read model already shows its step decided.
+    const shown = new Map(
+      (await listSteps(engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
+    );
+    for (const s of ['a', ...PARALLEL]) expect(shown.get(s)).toBe('approved');
+    expect(await handle.result()).toMatchObject({ status: 'completed' });
+
+    // The opening, a's decision, then the four parallel decisions in one batch (the closing joins it).
+    const decidedBatches = batches.map(approvedIn).filter((ids) => ids.length > 0);
+    expect(decidedBatches).toEqual([['a'], PARALLEL]);
+
+    // The trail is whole and chained, its heads as the history has them: one per write.
+    const timeline = await caseTimeline(engine.database.db, handle.workflowId);
+    expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
+    const heads = await handle.query(chainHeadsQuery);
+    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+    expect(heads).toHaveLength(batches.length);
+    expect(heads.at(-1)![0]).toBe(timeline.at(-1)!.seq);
+
+    // And the history replays with the workflow's code.
+    const history = await handle.fetchHistory();
+    const markers = (history.events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    expect(markers).toHaveLength(batches.length);
+    await Worker.runReplayHistory(
+      { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
+      history,
+      handle.workflowId,
+    );
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}, 60_000);
