@@ -2,8 +2,11 @@
 // on a case's parallel steps that reach the workflow in one activation share one projection local
 // activity, each answering after that write, and the read model and the audit chain are as if each had
 // been written alone. The history they leave replays (the merge is decided by what the history delivers).
+// And a decision that releases 秒批 steps is written with their decisions (patch
+// 'instant-decisions-one-batch'): one write, not one per instant decision.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyChain } from '../db/audit.ts';
@@ -34,6 +37,20 @@ const decide = (stepId: string): DecideArgs => ({
   opinion: 'OK',
   actor: { userId: randomUUID(), department: 'D1' },
 });
+
+/** Two 秒批 steps released by a's decision, the second released by the first; then a person's step. */
+const rule = (id: string) => ({
+  id,
+  description: 'The records agree',
+  when: true,
+  outcome: 'approve' as const,
+});
+const instantSteps = definition([
+  step('a'),
+  step('check', ['a'], { adapter: 'auto', rules: [rule('agree')] }),
+  step('recheck', ['check'], { adapter: 'auto', rules: [rule('still-agree')] }),
+  step('review', ['recheck']),
+]);
 
 const approvedIn = (events: CaseEvent[]) =>
   events.flatMap((e) => (e.type === 'step.approved' ? [e.stepId] : [])).sort(); // in the order they arrived
@@ -91,19 +108,72 @@ it('writes the decisions delivered in one activation with one local activity, ea
     expect(heads).toHaveLength(batches.length);
     expect(heads.at(-1)![0]).toBe(timeline.at(-1)!.seq);
 
-    // And the history replays with the workflow's code.
-    const history = await handle.fetchHistory();
-    const markers = (history.events ?? []).filter(
-      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
-    );
-    expect(markers).toHaveLength(batches.length);
-    await Worker.runReplayHistory(
-      { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
-      history,
-      handle.workflowId,
-    );
+    await replays(handle);
   } finally {
     worker.shutdown();
     await running;
   }
 }, 60_000);
+
+it('writes a decision and the instant decisions it led to as one batch, and answers after it', async () => {
+  const taskQueue = `merged-instant-${randomUUID()}`;
+  const batches: CaseEvent[][] = [];
+  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+    batches.push(args.events);
+    return project(args);
+  });
+  const running = worker.run();
+  try {
+    const target = { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk };
+    const handle = await startCase(target, instantSteps);
+    for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
+      await delay(50);
+    const answer = await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
+    expect(answer.steps).toMatchObject({
+      a: 'approved',
+      check: 'approved',
+      recheck: 'approved',
+      review: 'awaiting_decision',
+    });
+    const shown = new Map(
+      (await listSteps(engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
+    );
+    expect(Object.fromEntries(shown)).toMatchObject({
+      a: 'approved',
+      check: 'approved',
+      recheck: 'approved',
+      review: 'awaiting_decision',
+    });
+
+    // The opening, then a's decision with both instant decisions and review's release: two writes.
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.map((e) => ('stepId' in e ? `${e.type} ${e.stepId}` : e.type))).toEqual([
+      'step.approved a',
+      'step.dispatched check',
+      'step.approved check',
+      'step.dispatched recheck',
+      'step.approved recheck',
+      'step.dispatched review',
+    ]);
+    await handle.executeUpdate(decideUpdate, { args: [decide('review')] });
+    expect(await handle.result()).toMatchObject({ status: 'completed' });
+    const heads = await handle.query(chainHeadsQuery);
+    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+    await replays(handle);
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}, 60_000);
+
+/** The case's history replays with the workflow's code (the merges are decided by what the history delivers). */
+async function replays(handle: WorkflowHandle) {
+  {
+    const history = await handle.fetchHistory();
+    await Worker.runReplayHistory(
+      { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
+      history,
+      handle.workflowId,
+    );
+  }
+}

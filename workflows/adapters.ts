@@ -154,7 +154,14 @@ export async function runAdapters(
   // rules' local activity: workflow time moved by a local activity is not the time a replay sees (the
   // read model kept the first, the replayed workflow had the other, and their data's times differed).
   now: number = Date.now(),
+  /** Given: each decision's write is added here for the caller to await, instead of awaited at once. */
+  writes?: Promise<void>[],
 ): Promise<void> {
+  const write = async (next: Effects) => {
+    const written = record(next);
+    if (writes) writes.push(written);
+    else await written;
+  };
   for (const w of fx.withdraw) http?.withdraw(w.stepId, machine.steps[w.stepId]!.round);
   for (const d of fx.dispatch) {
     if (d.adapter === 'http') http?.start(d.stepId, d.round);
@@ -195,12 +202,12 @@ export async function runAdapters(
           `rule ${verdict.ruleId ?? 'otherwise'}: ${problem.message}`,
           now,
         );
-        await record(next);
+        await write(next);
       }
       continue;
     }
     const next = machine.decide(decision, now, decision.actor.userId);
-    await record(next);
-    await runAdapters(machine, input, next, record, http, now);
+    await write(next);
+    await runAdapters(machine, input, next, record, http, now, writes);
   }
 }

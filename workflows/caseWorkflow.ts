@@ -75,6 +75,10 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   // the waiting ones, judges the rest. A decision's handler checks all a validator checks from this patch
   // on; histories recorded before it replay with the handler's old checks (validators do not replay).
   const checksInHandler = afterProjection && patched('decision-checks-in-handler');
+  // A transition that releases 秒批 steps holds its batch while their rules run, and their decisions join
+  // it: one write for the transition and the instant decisions it led to (workflows/projector.ts), not one
+  // write each, awaited before the next step's rules. Histories recorded before replay with those writes.
+  const instantInOneBatch = patched('instant-decisions-one-batch');
   let waiting = 0;
   /** Runs a transition at its instant; the check, the transition and its recording in one synchronous go. */
   const atTransitionTime = <T>(transition: (now: number) => Promise<T>): Promise<T> => {
@@ -115,6 +119,17 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       change.seq = machine.seq;
       return projector.write(f.events);
     };
+    if (instantInOneBatch && fx.dispatch.some((d) => d.adapter === 'auto')) {
+      const release = projector.hold();
+      const writes = [record(fx)];
+      try {
+        await runAdapters(machine, input, fx, record, http, Date.now(), writes);
+      } finally {
+        release();
+      }
+      await Promise.all(writes);
+      return change;
+    }
     const written = record(fx);
     if (fx.dispatch.length > 0 || fx.withdraw.length > 0) await runAdapters(machine, input, fx, record, http);
     await written;

@@ -37,6 +37,8 @@ export class Projector {
   private readonly heads: [number, string][] = [];
   private readonly merging = patched('projection-batches-merged');
   private queued: Queued | undefined;
+  /** While held (hold()), the queued batch does not start: it waits here, and may still grow. */
+  private gate: { opened: Promise<void>; open: () => void; holds: number } | undefined;
 
   constructor(private readonly caseId: string) {}
 
@@ -49,6 +51,7 @@ export class Projector {
     const queued: Queued = { events: [...batchEvents], written: this.tail };
     if (this.merging) this.queued = queued;
     const batch = this.tail.then(async () => {
+      while (this.gate) await this.gate.opened;
       if (this.queued === queued) this.queued = undefined; // its turn: what comes now goes to the next batch
       const { events } = queued;
       // The fence: a task retried after a worker died in it runs at a longer history, so its batch may
@@ -69,6 +72,30 @@ export class Projector {
     queued.written = batch;
     this.tail = batch;
     return batch;
+  }
+
+  /**
+   * Keeps the batch queued now, or the next one, from starting until the answer is called: what is written
+   * meanwhile joins it. A batch already being written is not held.
+   */
+  hold(): () => void {
+    if (!this.gate) {
+      let open = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      this.gate = { opened, open, holds: 0 };
+    }
+    const gate = this.gate;
+    gate.holds++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--gate.holds > 0) return;
+      if (this.gate === gate) this.gate = undefined;
+      gate.open();
+    };
   }
 
   /** The chain's head after each batch written, as the history has it: the verify endpoint's anchor. */
