@@ -4,12 +4,17 @@
 // workflow history. Undefined when the case is not (yet) in the read model; the caller decides.
 import { eq } from 'drizzle-orm';
 import type { Db } from './client.ts';
+import { preparedRunnerOf } from './pglite-prepared.ts';
 import { type CaseDatum, cases } from './schema.ts';
 
 /** The case's application (申请表): the form fields as submitted. */
 export async function applicationOf(db: Db, caseId: string): Promise<Record<string, unknown> | undefined> {
-  const [row] = await db.select({ application: cases.application }).from(cases).where(eq(cases.id, caseId));
-  return row?.application;
+  const query = db.select({ application: cases.application }).from(cases).where(eq(cases.id, caseId));
+  // On PGlite it runs prepared: the rules of every 秒批 step read it (db/pglite-prepared.ts).
+  const prepared = preparedRunnerOf(db);
+  if (!prepared) return (await query)[0]?.application;
+  const [row] = await prepared(query.getSQL());
+  return row?.[0] ? (JSON.parse(row[0]) as Record<string, unknown>) : undefined;
 }
 
 export interface DispatchSource {
