@@ -30,7 +30,7 @@ export async function bareCaseWorkflow(): Promise<void> {
   const release = async () => {
     const ready = Object.keys(SHAPE).filter((s) => !released.has(s) && SHAPE[s]!.every((d) => done.has(d)));
     for (const s of ready) released.add(s);
-    await dispatch(ready); // one local activity per Update, as the engine writes one batch per decision
+    await dispatch(ready); // one local activity per Update (the engine writes at most one batch per decision)
     return ready;
   };
   const opened = release();
