@@ -59,12 +59,17 @@ it('writes the decisions delivered in one activation with one local activity, ea
   const taskQueue = `merged-${randomUUID()}`;
   const batches: CaseEvent[][] = [];
   let holdNext = false;
+  let holding = () => {};
+  const held = new Promise<void>((resolve) => {
+    holding = resolve;
+  });
   const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
     batches.push(args.events);
-    // Held while the parallel decisions are sent: they reach the server during this workflow task and
-    // are delivered together in the next one.
+    // Held while the parallel decisions are sent (a's transition has run, its steps are released): they
+    // reach the server during this workflow task and are delivered together in the next one.
     if (holdNext) {
       holdNext = false;
+      holding();
       await delay(1500);
     }
     return project(args);
@@ -79,7 +84,7 @@ it('writes the decisions delivered in one activation with one local activity, ea
       await delay(50);
     holdNext = true;
     const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
-    await delay(500);
+    await held;
     const parallel = PARALLEL.map((s) => handle.executeUpdate(decideUpdate, { args: [decide(s)] }));
     const answers = await Promise.all([a, ...parallel]);
     expect(answers.map((r) => r.stepStatus)).toEqual([
