@@ -77,7 +77,8 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
   const checksInHandler = afterProjection && patched('decision-checks-in-handler');
   // A transition that releases 秒批 steps holds its batch while their rules run, and their decisions join
   // it: one write for the transition and the instant decisions it led to (workflows/projector.ts), not one
-  // write each, awaited before the next step's rules. Histories recorded before replay with those writes.
+  // write each, awaited before the next step's rules. Histories recorded before the patch replay with one
+  // write each.
   const instantInOneBatch = patched('instant-decisions-one-batch');
   let waiting = 0;
   /** Runs a transition at its instant; the check, the transition and its recording in one synchronous go. */

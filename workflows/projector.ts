@@ -8,7 +8,8 @@
 // written by one local activity instead of one after another, each answering once the shared write has
 // committed. One write less is one activation less for the workflow and one statement less for the read
 // model; the events and their hash chain are the same. Histories recorded before the patch replay with
-// one local activity per batch.
+// one local activity per batch. A transition that releases 秒批 steps holds the queued batch (hold()) while
+// their rules run, so their decisions join it too (caseWorkflow.ts, patch 'instant-decisions-one-batch').
 //
 // A batch the read model refuses for good (activities/projection.ts: recorded as an incident on the case)
 // is tried again hourly, not in a loop: the case waits, visibly, for a fix; everything queued after the
