@@ -61,6 +61,8 @@ export const StepParams = Type.Object({ id: Id, stepId: Text({ minLength: 1, max
 
 export const MaterialRefs = Type.Record(Text({ maxLength: 64 }), Type.String({ format: 'uuid' }), {
   description: 'material id -> upload id (from POST /api/materials)',
+  // A key the pattern refuses (a NUL, a lone surrogate) is refused too, not left unvalidated with its value.
+  additionalProperties: false,
 });
 
 export const CaseChange = Type.Object({
