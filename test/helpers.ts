@@ -1,7 +1,7 @@
 // Shared by test files: a real database (PGlite in memory, or a fresh database on the Postgres server
 // named by TEST_DATABASE_URL) and a real worker on the shared Temporal dev server.
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { type Activities, createActivities } from '../activities/index.ts';
@@ -12,7 +12,7 @@ import type { ProcessDefinition } from '../process/definition.ts';
 import { caseWorkflowBundle, createCaseWorker } from '../services/case-worker.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
 import { connectTemporal, type TemporalServices } from '../services/temporal.ts';
-import type { CaseInput } from '../workflows/messages.ts';
+import { type CaseInput, stateQuery } from '../workflows/messages.ts';
 import { SAMPLE_SCAN } from './fixtures/examples.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
@@ -96,6 +96,12 @@ export interface CaseTarget {
   client: Client;
   taskQueue: string;
   clerk: string;
+}
+
+/** Waits (up to about 5 s) until the case's workflow shows the step awaiting a decision. */
+export async function untilAwaiting(handle: WorkflowHandle, stepId: string): Promise<void> {
+  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps[stepId] !== 'awaiting_decision'; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /**

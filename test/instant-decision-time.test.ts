@@ -8,7 +8,7 @@ import { caseTimeline } from '../db/cases.ts';
 import { cases } from '../db/schema.ts';
 import { stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { createClerk, startCase, startTestEngine, type TestEngine } from './helpers.ts';
+import { createClerk, startCase, startTestEngine, type TestEngine, untilAwaiting } from './helpers.ts';
 
 let engine: TestEngine;
 let clerk: string;
@@ -40,8 +40,7 @@ it('records an instant decision at its release, and a replay shows the same inst
     { ...engine, db: engine.database.db, client: engine.temporal.client, clerk },
     instant,
   );
-  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.review !== 'awaiting_decision'; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  await untilAwaiting(handle, 'review');
   const trail = await caseTimeline(engine.database.db, handle.workflowId);
   const started = trail.find((e) => e.type === 'case.started')!.at;
   const approved = trail.find((e) => e.type === 'step.approved')!.at;

@@ -14,9 +14,16 @@ import { caseTimeline, listSteps } from '../db/cases.ts';
 import type { CaseEvent } from '../process/events.ts';
 import { caseWorkflowBundle } from '../services/case-worker.ts';
 import { dataConverterFor } from '../services/payload-codec.ts';
-import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
+import { chainHeadsQuery, type DecideArgs, decideUpdate } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { createClerk, startCase, startTestEngine, type TestEngine, workerWithProjection } from './helpers.ts';
+import {
+  createClerk,
+  startCase,
+  startTestEngine,
+  type TestEngine,
+  untilAwaiting,
+  workerWithProjection,
+} from './helpers.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 let engine: TestEngine;
@@ -80,8 +87,7 @@ it('writes the decisions delivered in one activation with one local activity, ea
       { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
       steps,
     );
-    for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
-      await delay(50);
+    await untilAwaiting(handle, 'a');
     holdNext = true;
     const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
     await held;
@@ -95,10 +101,8 @@ it('writes the decisions delivered in one activation with one local activity, ea
       'approved',
     ]);
     // Each answer comes after its write: the read model already shows its step decided.
-    const shown = new Map(
-      (await listSteps(engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
-    );
-    for (const s of ['a', ...PARALLEL]) expect(shown.get(s)).toBe('approved');
+    const shown = await shownSteps(handle.workflowId);
+    for (const s of ['a', ...PARALLEL]) expect(shown[s]).toBe('approved');
     expect(await handle.result()).toMatchObject({ status: 'completed' });
 
     // The opening, a's decision, then the four parallel decisions in one batch (the closing joins it).
@@ -131,8 +135,7 @@ it('writes a decision and the instant decisions it led to as one batch, and answ
   try {
     const target = { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk };
     const handle = await startCase(target, instantSteps);
-    for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
-      await delay(50);
+    await untilAwaiting(handle, 'a');
     const answer = await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
     expect(answer.steps).toMatchObject({
       a: 'approved',
@@ -140,10 +143,7 @@ it('writes a decision and the instant decisions it led to as one batch, and answ
       recheck: 'approved',
       review: 'awaiting_decision',
     });
-    const shown = new Map(
-      (await listSteps(engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
-    );
-    expect(Object.fromEntries(shown)).toMatchObject({
+    expect(await shownSteps(handle.workflowId)).toMatchObject({
       a: 'approved',
       check: 'approved',
       recheck: 'approved',
@@ -173,12 +173,14 @@ it('writes a decision and the instant decisions it led to as one batch, and answ
 
 /** The case's history replays with the workflow's code (the merges are decided by what the history delivers). */
 async function replays(handle: WorkflowHandle) {
-  {
-    const history = await handle.fetchHistory();
-    await Worker.runReplayHistory(
-      { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
-      history,
-      handle.workflowId,
-    );
-  }
+  await Worker.runReplayHistory(
+    { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
+    await handle.fetchHistory(),
+    handle.workflowId,
+  );
+}
+
+/** The read model's step statuses of the case. */
+async function shownSteps(caseId: string): Promise<Record<string, string>> {
+  return Object.fromEntries((await listSteps(engine.database.db, caseId)).map((s) => [s.stepId, s.status]));
 }

@@ -22,6 +22,7 @@ import {
   startCase,
   startTestEngine,
   type TestEngine,
+  untilAwaiting,
   workerWithProjection,
 } from './helpers.ts';
 import { tcpLink } from './tcp-link.ts';
@@ -63,8 +64,7 @@ async function started(taskQueue: string) {
     {},
     { workflowTaskTimeout: TASK_TIMEOUT },
   );
-  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.a !== 'awaiting_decision'; i++)
-    await delay(50);
+  await untilAwaiting(handle, 'a');
   return handle;
 }
 

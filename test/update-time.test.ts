@@ -17,6 +17,7 @@ import {
   startCase,
   startTestEngine,
   type TestEngine,
+  untilAwaiting,
   workerWithProjection,
 } from './helpers.ts';
 
@@ -61,8 +62,7 @@ it('records a decision that arrived during a long projection at the instant a re
     { workflowTaskTimeout: TASK_TIMEOUT },
   );
   const id = handle.workflowId;
-  for (let i = 0; i < 100 && (await handle.query(stateQuery)).steps.b !== 'awaiting_decision'; i++)
-    await delay(50);
+  await untilAwaiting(handle, 'b');
 
   hold = true;
   const first = handle.executeUpdate(decideUpdate, { args: [decide('a', { aNo: 'A-1' })] });

@@ -157,10 +157,12 @@ export async function runAdapters(
   /** Given: each decision's write is added here for the caller to await, instead of awaited at once. */
   writes?: Promise<void>[],
 ): Promise<void> {
-  const write = async (next: Effects) => {
+  /** Records a decision: the write to await now, or none when the caller collects it. */
+  const write = (next: Effects): Promise<void> | undefined => {
     const written = record(next);
-    if (writes) writes.push(written);
-    else await written;
+    if (!writes) return written;
+    writes.push(written);
+    return undefined;
   };
   for (const w of fx.withdraw) http?.withdraw(w.stepId, machine.steps[w.stepId]!.round);
   for (const d of fx.dispatch) {

@@ -120,20 +120,18 @@ export async function caseWorkflow(input: CaseInput): Promise<CaseState> {
       change.seq = machine.seq;
       return projector.write(f.events);
     };
-    if (instantInOneBatch && fx.dispatch.some((d) => d.adapter === 'auto')) {
-      const release = projector.hold();
-      const writes = [record(fx)];
-      try {
-        await runAdapters(machine, input, fx, record, http, Date.now(), writes);
-      } finally {
-        release();
-      }
-      await Promise.all(writes);
-      return change;
-    }
+    // Held, the instant decisions' writes join this batch and are awaited with it.
+    const release =
+      instantInOneBatch && fx.dispatch.some((d) => d.adapter === 'auto') ? projector.hold() : undefined;
     const written = record(fx);
-    if (fx.dispatch.length > 0 || fx.withdraw.length > 0) await runAdapters(machine, input, fx, record, http);
-    await written;
+    const writes = release ? [written] : undefined;
+    try {
+      if (fx.dispatch.length > 0 || fx.withdraw.length > 0)
+        await runAdapters(machine, input, fx, record, http, Date.now(), writes);
+    } finally {
+      release?.();
+    }
+    await (writes ? Promise.all(writes) : written);
     return change;
   };
 

@@ -33,13 +33,28 @@ interface Queued {
   written: Promise<void>;
 }
 
+/** What keeps queued batches from starting while held: released when the last hold is. */
+interface Gate {
+  opened: Promise<void>;
+  open: () => void;
+  holds: number;
+}
+
+function closedGate(): Gate {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open, holds: 0 };
+}
+
 export class Projector {
   private tail: Promise<void> = Promise.resolve();
   private readonly heads: [number, string][] = [];
   private readonly merging = patched('projection-batches-merged');
   private queued: Queued | undefined;
   /** While held (hold()), the queued batch does not start: it waits here, and may still grow. */
-  private gate: { opened: Promise<void>; open: () => void; holds: number } | undefined;
+  private gate: Gate | undefined;
 
   constructor(private readonly caseId: string) {}
 
@@ -49,12 +64,10 @@ export class Projector {
       this.queued.events.push(...batchEvents);
       return this.queued.written;
     }
-    const queued: Queued = { events: [...batchEvents], written: this.tail };
-    if (this.merging) this.queued = queued;
+    const events = [...batchEvents];
     const batch = this.tail.then(async () => {
       while (this.gate) await this.gate.opened;
-      if (this.queued === queued) this.queued = undefined; // its turn: what comes now goes to the next batch
-      const { events } = queued;
+      if (this.queued?.events === events) this.queued = undefined; // its turn: later writes go to the next batch
       // The fence: a task retried after a worker died in it runs at a longer history, so its batch may
       // replace the dead task's rows and a stale task's batch may not (db/superseded-events.ts).
       const fence = workflowInfo().historyLength;
@@ -70,7 +83,7 @@ export class Projector {
         }
       }
     });
-    queued.written = batch;
+    if (this.merging) this.queued = { events, written: batch };
     this.tail = batch;
     return batch;
   }
@@ -80,21 +93,12 @@ export class Projector {
    * meanwhile joins it. A batch already being written is not held.
    */
   hold(): () => void {
-    if (!this.gate) {
-      let open = () => {};
-      const opened = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      this.gate = { opened, open, holds: 0 };
-    }
+    this.gate ??= closedGate();
     const gate = this.gate;
     gate.holds++;
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
       if (--gate.holds > 0) return;
-      if (this.gate === gate) this.gate = undefined;
+      this.gate = undefined;
       gate.open();
     };
   }
