@@ -25,10 +25,14 @@ export const RegionBody = Type.Object(
     region: Type.String({ pattern: '^CN(-[A-Z0-9]{1,12})+$' }),
     extends: RegionCode,
     officeHours: Type.Optional(
-      Type.Object({
-        start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
-        end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
-      }),
+      Type.Object(
+        {
+          start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+          end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+        },
+        // Nothing else goes into the stored calendar (a key with a NUL was a 500 from the database).
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },
