@@ -13,6 +13,7 @@ import * as schemasSearch from '../api/schemas/search.ts';
 import * as schemasTasks from '../api/schemas/tasks.ts';
 import * as schemasText from '../api/schemas/text.ts';
 import * as schemasUsers from '../api/schemas/users.ts';
+import { SAMPLE_SCAN } from './fixtures/examples.ts';
 import { type ApiResponse, startTestApi, type TestApi } from './helpers.ts';
 
 let api: TestApi;
@@ -206,5 +207,33 @@ describe('the served OpenAPI spec', () => {
       }
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('a uuid Postgres does not read', () => {
+  // Ajv's uuid format takes a 'urn:uuid:' prefix, which Postgres refuses as a uuid's input: the statement
+  // failed (a 500) once it had a row to compare with.
+  const URN = 'urn:uuid:123e4567-e89b-12d3-a456-426614174000';
+  it('answers 400 as an upload id or a case id in the path', async () => {
+    const upload = new FormData();
+    upload.append('file', new Blob([new Uint8Array(SAMPLE_SCAN)]), 'scan.pdf');
+    const uploaded = await fetch(`${api.url}/api/materials`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.tokens.clerk}` },
+      body: upload,
+    });
+    expect(uploaded.status).toBe(201);
+    const intake = await send('POST', '/api/cases', api.tokens.clerk, {
+      processId: 'company-startup',
+      application: {},
+      materials: { 'id-card': URN },
+    });
+    expectProblem(intake, 400);
+    expect(intake.body.errors).toContainEqual({
+      field: 'body.materials.id-card',
+      message: expect.any(String),
+    });
+    expectProblem(await get(`/api/cases/${URN}`, api.tokens.manager!), 400);
+    expectProblem(await get(`/api/cases/${URN}/history`, api.tokens.manager!), 400);
   });
 });
