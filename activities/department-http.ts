@@ -4,10 +4,10 @@
 // an incident managers can see; Temporal retries with backoff per the workflow's policy.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { logDispatch } from '../db/access-log.ts';
 import { dispatchSourceOf } from '../db/case-reads.ts';
 import type { Db } from '../db/client.ts';
-import { recordFailure, resolveIncident } from '../db/incidents.ts';
+import { recordDelivery } from '../db/delivered-dispatch.ts';
+import { recordFailure } from '../db/incidents.ts';
 import {
   DEFAULT_TIMEOUT_MS,
   type DepartmentIntegration,
@@ -108,14 +108,12 @@ export function createDepartmentHttp(db: Db, integrations: Integrations, publicU
       throw new Error(`department ${step.department} system ${reason}`);
     }
     if (response.ok) {
-      await resolveIncident(db, key);
       // The applicant's log of who read their data counts what went to the department's system too.
-      await logDispatch(db, {
-        caseId,
-        department: step.department,
-        purpose: `dispatch:${step.id}:${round}`,
-        fields: [...Object.keys(request.fields), ...Object.keys(request.inputs), ...step.materials],
-      });
+      await recordDelivery(db, key, [
+        ...Object.keys(request.fields),
+        ...Object.keys(request.inputs),
+        ...step.materials,
+      ]);
       return;
     }
     const retryable = isRetryableStatus(integration, response.status);

@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Static } from 'typebox';
-import { findCase, findStep } from '../db/cases.ts';
+import { findCase, stepProgressOf } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
-import { attachMaterials, findUploads } from '../db/materials.ts';
+import { attachMaterials, uploadOwners } from '../db/materials.ts';
 import { findUser, type User } from '../db/users.ts';
 import type { Assignment } from '../process/case-machine.ts';
 import { checkDecision } from '../process/decision.ts';
@@ -161,7 +161,7 @@ export class CaseActions {
   ): Promise<{ status: 'accepted'; caseStatus: string } | { status: 'duplicate' }> {
     const facts = await this.caseFacts(caseId);
     const step = this.ownStep({ system: department }, facts, d.stepId);
-    const row = await findStep(this.db, caseId, d.stepId);
+    const row = await stepProgressOf(this.db, caseId, d.stepId);
     if (row && DECIDED.has(row.status)) return { status: 'duplicate' };
     // The read model answers only for a round it already shows. The workflow sends a task before its
     // projection of the dispatch is written (under load that takes seconds), so a quick system's callback
@@ -216,7 +216,7 @@ export class CaseActions {
       .getHandle(caseId)
       .query(stateQuery)
       .then((state) => state.steps[stepId] as string | undefined)
-      .catch(async () => (await findStep(this.db, caseId, stepId))?.status);
+      .catch(async () => (await stepProgressOf(this.db, caseId, stepId))?.status);
     return status !== undefined && DECIDED.has(status);
   }
 
@@ -340,7 +340,7 @@ export class CaseActions {
     const errors = checkMaterialRefs(
       facts.definition,
       materials,
-      await findUploads(this.db, Object.values(materials)),
+      await uploadOwners(this.db, Object.values(materials)),
       user.id,
     );
     if (errors.length > 0)

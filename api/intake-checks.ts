@@ -3,7 +3,7 @@
 // the clerk accepts in place of non-core materials.
 import { LogicEngine } from 'json-logic-engine';
 import type { Static } from 'typebox';
-import type { UploadRow } from '../db/materials.ts';
+import type { UploadOwner } from '../db/materials.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
 import type { FieldError } from './problem.ts';
@@ -33,7 +33,7 @@ export function endOfChinaDay(date: string): string {
 export function checkMaterialRefs(
   definition: ProcessDefinition,
   materials: Record<string, string>,
-  uploads: UploadRow[],
+  uploads: UploadOwner[],
   uploaderId: string,
 ): FieldError[] {
   const errors: FieldError[] = [];
@@ -57,7 +57,7 @@ export function checkMaterials(
   definition: ProcessDefinition,
   notApplicable: string[],
   materials: Record<string, string>,
-  uploads: UploadRow[],
+  uploads: UploadOwner[],
   uploaderId: string,
   deficiencies: DeficiencyRequest[],
   now: Date,

@@ -9,7 +9,7 @@ import type { CalendarStore } from '../db/calendars.ts';
 import { type CaseRef, insertCase, unstartedCases } from '../db/cases.ts';
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
-import { findUploads } from '../db/materials.ts';
+import { uploadOwners } from '../db/materials.ts';
 import { hashTrackingCode, newTrackingCode } from '../db/tracking.ts';
 import type { User } from '../db/users.ts';
 import { DEFAULT_TIMEOUT_MS, type Integrations } from '../departments/integrations.ts';
@@ -75,7 +75,7 @@ export class CaseIntake {
     // Conditions read the application: only a valid one can say which steps apply.
     const notApplicable =
       formErrors.length === 0 ? notApplicableSteps(definition, submission.application) : [];
-    const uploads = await findUploads(this.deps.db, Object.values(materials));
+    const uploads = await uploadOwners(this.deps.db, Object.values(materials));
     const now = new Date();
     const checked = checkMaterials(
       definition,

@@ -38,7 +38,6 @@ import { dataConverterFor } from '../services/payload-codec.ts';
 import { formatPayloadKey, newPayloadKey } from '../services/payload-keys.ts';
 import { openConfiguredDatabase, publishCatalog, stopOnSignals } from '../services/system.ts';
 import { startEmbeddedTemporal } from '../services/temporal.ts';
-import { startSimulator } from '../simulator/server.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
 import type { DriverTask, Scenario } from './driver.ts';
@@ -92,7 +91,9 @@ const tokens = Object.fromEntries(
 // Whose CPU is whose: this process runs the engine (API, worker, PGlite) and the bare worker; the Temporal
 // dev server is a child process; a Postgres server is the parent of our connection's backend.
 const serverPids = () =>
-  childrenOf(process.pid).filter((pid) => pid !== driverPid && pid !== openWorker?.pid);
+  childrenOf(process.pid).filter(
+    (pid) => pid !== driverPid && pid !== openWorker?.pid && pid !== simulator.pid,
+  );
 /** The engine: this process, and the separate worker process of the 'open' scenario when there is one. */
 const engineCpu = () => cpuSecondsOf(process.pid) + (openWorker?.pid ? treeCpuSeconds(openWorker.pid) : 0);
 let driverPid: number | undefined;
@@ -136,19 +137,33 @@ const app = await buildApp({
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
 
 // The 'http' scenario: Tax and the bank are departments' own systems (the simulator, deciding at once),
-// reached over signed HTTP by their own API and worker on another task queue.
-const simulator = await startSimulator({
-  departments: ['TAX', 'BANK'].map((code) => ({
-    code,
-    secret: `bench-secret-${code}-0123456789`,
-    delayMs: 0,
-  })),
+// reached over signed HTTP by their own API and worker on another task queue. The simulator runs as a
+// process of its own (simulator/main.ts), as another organisation's server would: its CPU is not the
+// engine's, and it is reported in a column of its own.
+const SIMULATED = ['TAX', 'BANK'].map((code) => ({
+  code,
+  secret: `bench-secret-${code}-0123456789`,
+  delayMs: 0,
+}));
+const simulator = spawn(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(new URL('../simulator/main.ts', import.meta.url))],
+  {
+    env: { ...process.env, SIMULATOR_PORT: '0', SIMULATOR_DEPARTMENTS: JSON.stringify(SIMULATED) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const simulatorUrl = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  simulator.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk;
+    const match = /Department simulator at (\S+)/.exec(out);
+    if (match) resolve(match[1]!);
+  });
+  simulator.on('exit', (code) => reject(new Error(`the department simulator exited (${code})`)));
 });
 const integrations: Integrations = Object.fromEntries(
-  ['TAX', 'BANK'].map((code) => [
-    code,
-    { baseUrl: simulator.url, secret: `bench-secret-${code}-0123456789` },
-  ]),
+  ['TAX', 'BANK'].map((code) => [code, { baseUrl: simulatorUrl, secret: `bench-secret-${code}-0123456789` }]),
 );
 const httpApp = await buildApp({
   db: database.db,
@@ -250,6 +265,7 @@ async function drive(
   const engine0 = engineCpu();
   const server0 = serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0);
   const database0 = postgresPid ? treeCpuSeconds(postgresPid) : undefined;
+  const departments0 = treeCpuSeconds(simulator.pid!);
   const rss = onOpenSetup ? workerRss : () => process.memoryUsage.rss();
   let peak = rss();
   if (interrupted) throw new Error('interrupted');
@@ -295,6 +311,9 @@ async function drive(
     engineCpuSeconds: engineCpu() - engine0,
     serverCpuSeconds: serverPids().reduce((s, pid) => s + treeCpuSeconds(pid), 0) - server0,
     ...(postgresPid ? { databaseCpuSeconds: treeCpuSeconds(postgresPid) - database0! } : {}),
+    ...(scenario === 'http'
+      ? { departmentSystemsCpuSeconds: treeCpuSeconds(simulator.pid!) - departments0 }
+      : {}),
     rssMb: mb(rss()),
     peakRssMb: mb(Math.max(peak, rss())),
   };
@@ -318,7 +337,12 @@ const stopAll = () =>
     for (const worker of [caseWorker, bareWorker, httpWorker])
       if (worker.getState() === 'RUNNING') worker.shutdown();
     await workersDone;
-    await simulator.stop();
+    if (simulator.exitCode === null) {
+      simulator.removeAllListeners('exit');
+      const exited = new Promise((resolve) => simulator.on('exit', resolve));
+      simulator.kill('SIGTERM');
+      await exited;
+    }
     await temporal.stop();
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -394,7 +418,8 @@ try {
     '\nCPU ms/step: CPU-seconds per department step of the engine process (API, worker, workflow thread,' +
       ' PGlite; for the baseline, the bare worker in the same process) / the Temporal dev server' +
       (postgresPid ? ' / the Postgres server' : '') +
-      ' / the load-generating driver.',
+      ' / the load-generating driver (and, for the HTTP row, / the department simulator: Tax and the' +
+      " bank's own systems, a process of their own).",
   );
   if (args.json) {
     writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);

@@ -27,6 +27,8 @@ export interface Costs {
   serverCpuSeconds: number;
   /** The Postgres server's processes (when on Postgres and readable). */
   databaseCpuSeconds?: number;
+  /** The departments' own systems (the simulator's process), in the scenario that uses them. */
+  departmentSystemsCpuSeconds?: number;
   /** Resident set of the engine's process at the end of the scenario, and its peak during it. */
   rssMb: number;
   peakRssMb: number;
@@ -52,6 +54,8 @@ export interface ResultRow {
   databaseCpuMsPerStep?: number;
   /** The load generator's (HTTP or Temporal client), for the record: not part of the engine. */
   driverCpuMsPerStep: number;
+  /** The department simulator's (Tax and the bank's own systems), in the HTTP scenario: not the engine. */
+  departmentSystemsCpuMsPerStep?: number;
   rssMb: number;
   peakRssMb: number;
   /** Open-cases scenario: cases open and waiting while it ran, and its throughput over the run with none. */
@@ -90,6 +94,9 @@ export function resultRow(
       ? { databaseCpuMsPerStep: perStep(costs.databaseCpuSeconds) }
       : {}),
     driverCpuMsPerStep: perStep(m.driverCpuSeconds),
+    ...(costs.departmentSystemsCpuSeconds !== undefined
+      ? { departmentSystemsCpuMsPerStep: perStep(costs.departmentSystemsCpuSeconds) }
+      : {}),
     rssMb: costs.rssMb,
     peakRssMb: costs.peakRssMb,
   };
@@ -97,7 +104,13 @@ export function resultRow(
 
 /** The printed table's cells for a row. */
 export function tableCells(r: ResultRow): Record<string, string> {
-  const cpu = [r.engineCpuMsPerStep, r.serverCpuMsPerStep, r.databaseCpuMsPerStep, r.driverCpuMsPerStep]
+  const cpu = [
+    r.engineCpuMsPerStep,
+    r.serverCpuMsPerStep,
+    r.databaseCpuMsPerStep,
+    r.driverCpuMsPerStep,
+    r.departmentSystemsCpuMsPerStep,
+  ]
     .filter((x) => x !== undefined)
     .map((x) => x.toFixed(1))
     .join(' / ');

@@ -29,20 +29,6 @@ export async function logAccess(db: Db, user: User, entries: AccessEntry[]): Pro
 /** The user id recorded for a department's own system (it has no user here): the nil UUID. */
 export const DEPARTMENT_SYSTEM_USER = '00000000-0000-0000-0000-000000000000';
 
-/**
- * Records what was sent to a department's own system (the payload of one dispatch, by names), once per
- * dispatch however often its activity is retried: the purpose names the step and its round.
- */
-export async function logDispatch(db: Db, entry: AccessEntry & { department: string }): Promise<void> {
-  await db.execute(sql`${FIXED_TEXT}
-    insert into access_log (case_id, user_id, role, department, purpose, fields)
-    select ${entry.caseId}::uuid, ${DEPARTMENT_SYSTEM_USER}::uuid, 'department-system', ${entry.department},
-           ${entry.purpose}, ${JSON.stringify(entry.fields)}::jsonb
-    where not exists (
-      select 1 from access_log where case_id = ${entry.caseId}::uuid and purpose = ${entry.purpose}
-    )`);
-}
-
 export async function accessesOf(db: Db, caseId: string) {
   return db.select().from(accessLog).where(eq(accessLog.caseId, caseId)).orderBy(desc(accessLog.at));
 }

@@ -26,9 +26,15 @@ export interface DispatchSource {
 
 /** Everything a dispatch may draw from; the adapter keeps only what the step declares. */
 export async function dispatchSourceOf(db: Db, caseId: string): Promise<DispatchSource | undefined> {
-  const [row] = await db
+  const query = db
     .select({ caseNo: cases.caseNo, application: cases.application, data: cases.data })
     .from(cases)
     .where(eq(cases.id, caseId));
-  return row;
+  // Prepared on PGlite too: every dispatch to a department's system reads it.
+  const prepared = preparedRunnerOf(db);
+  if (!prepared) return (await query)[0];
+  const [row] = await prepared(query.getSQL());
+  if (!row) return undefined;
+  const [caseNo, application, data] = row as [string, string, string];
+  return { caseNo, application: JSON.parse(application), data: JSON.parse(data) };
 }

@@ -191,6 +191,25 @@ export async function listSteps(db: Db, caseId: string): Promise<StepRow[]> {
   return db.select().from(caseSteps).where(eq(caseSteps.caseId, caseId));
 }
 
+/**
+ * A step's status and round, all a department system's callback checks before its Update: on PGlite as a
+ * named prepared statement (every callback reads it), through drizzle otherwise.
+ */
+export async function stepProgressOf(
+  db: Db,
+  caseId: string,
+  stepId: string,
+): Promise<Pick<StepRow, 'status' | 'round'> | undefined> {
+  const query = db
+    .select({ status: caseSteps.status, round: caseSteps.round })
+    .from(caseSteps)
+    .where(and(eq(caseSteps.caseId, caseId), eq(caseSteps.stepId, stepId)));
+  const prepared = preparedRunnerOf(db);
+  if (!prepared) return (await query)[0];
+  const [row] = await prepared(query.getSQL());
+  return row ? { status: row[0] as StepRow['status'], round: Number(row[1]) } : undefined;
+}
+
 export async function findStep(db: Db, caseId: string, stepId: string): Promise<StepRow | undefined> {
   const [row] = await db
     .select()

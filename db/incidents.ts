@@ -48,20 +48,6 @@ export async function recordFailure(
   `);
 }
 
-export async function resolveIncident(db: Db, key: IncidentKey, at = new Date()): Promise<void> {
-  await db
-    .update(incidents)
-    .set({ resolvedAt: at })
-    .where(
-      and(
-        eq(incidents.caseId, key.caseId),
-        eq(incidents.stepId, key.stepId),
-        eq(incidents.round, key.round),
-        isNull(incidents.resolvedAt),
-      ),
-    );
-}
-
 export async function openIncidents(db: Db) {
   return db
     .select({ incident: incidents, caseNo: cases.caseNo })

@@ -1,6 +1,7 @@
 // Uploads and the materials attached to cases.
-import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Db } from './client.ts';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from './client.ts';
+import { preparedRunnerOf } from './pglite-prepared.ts';
 import { caseMaterials, uploads } from './schema.ts';
 
 export type UploadRow = typeof uploads.$inferSelect;
@@ -10,9 +11,23 @@ export async function insertUpload(db: Db, row: typeof uploads.$inferInsert): Pr
   return inserted!;
 }
 
-export async function findUploads(db: Db, ids: string[]): Promise<UploadRow[]> {
+/** Who uploaded each of these uploads (the ones that exist): what intake and attaching check. */
+export type UploadOwner = Pick<UploadRow, 'id' | 'uploadedBy'>;
+
+/**
+ * The owners of the uploads named, in one statement whose text does not depend on how many are named (the
+ * ids as a JSON array), so it runs prepared: on PGlite by name (every intake makes it), on the Postgres
+ * server as every read does (db/prepared-reads.ts).
+ */
+export async function uploadOwners(db: Db, ids: string[]): Promise<UploadOwner[]> {
   if (ids.length === 0) return [];
-  return db.select().from(uploads).where(inArray(uploads.id, ids));
+  const statement = sql`select id, uploaded_by from uploads
+    where id in (select value::uuid from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
+  const prepared = preparedRunnerOf(db);
+  const rows = prepared
+    ? (await prepared(statement)).map(([id, uploadedBy]) => ({ id: id!, uploaded_by: uploadedBy! }))
+    : rowsOf<{ id: string; uploaded_by: string }>(await db.execute(statement));
+  return rows.map((r) => ({ id: r.id, uploadedBy: r.uploaded_by }));
 }
 
 export async function attachMaterials(

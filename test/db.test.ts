@@ -10,10 +10,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProjection } from '../activities/projection.ts';
 import { percentileHours } from '../api/sla-report.ts';
+import { accessesOf } from '../db/access-log.ts';
 import { verifyChain } from '../db/audit.ts';
 import { projectEvents } from '../db/case-events.ts';
 import { caseTimeline, insertCase, listSteps, type NewCase } from '../db/cases.ts';
 import { applyMigrations, type Database, rowsOf } from '../db/client.ts';
+import { recordDelivery } from '../db/delivered-dispatch.ts';
 import { openIncidents, recordFailure } from '../db/incidents.ts';
 import { stepFigures, stepHistograms } from '../db/reports.ts';
 import { departmentTasks } from '../db/tasks.ts';
@@ -197,6 +199,45 @@ describe('projection', () => {
     ];
     await project({ caseId: row.id, previousHash: hash, events: decided });
     expect(await incidentOf()).toEqual([]);
+  });
+
+  it('a delivered dispatch resolves its incident and logs what was sent once, however often it is delivered', async () => {
+    const { row } = await insertCase(database.db, newCase());
+    const project = createProjection(database.db);
+    await project({
+      caseId: row.id,
+      previousHash: '',
+      events: [
+        { seq: 1, at, actor: 'clerk-1', type: 'case.started', steps: [] },
+        { seq: 2, at, actor: 'system', type: 'step.dispatched', stepId: 'a', adapter: 'http', round: 1 },
+        { seq: 3, at, actor: 'system', type: 'step.dispatched', stepId: 'b', adapter: 'http', round: 1 },
+      ],
+    });
+    const key = { caseId: row.id, stepId: 'a', round: 1, department: 'X' };
+    await recordFailure(database.db, key, 'department system unreachable', true);
+    await recordFailure(
+      database.db,
+      { ...key, stepId: 'b', department: 'Y' },
+      'department system unreachable',
+      true,
+    );
+    const open = async () =>
+      (await openIncidents(database.db))
+        .filter((i) => i.incident.caseId === row.id)
+        .map((i) => i.incident.stepId);
+    expect((await open()).sort()).toEqual(['a', 'b']);
+
+    await recordDelivery(database.db, key, ['name', 'licence']);
+    await recordDelivery(database.db, key, ['name', 'licence']); // a retried activity delivers again
+    expect(await open()).toEqual(['b']); // only a's incident, only its round
+    const sent = (await accessesOf(database.db, row.id)).filter((a) => a.role === 'department-system');
+    expect(sent.map((a) => [a.purpose, a.department, a.fields])).toEqual([
+      ['dispatch:a:1', 'X', ['name', 'licence']],
+    ]);
+    // A later round of the step is a dispatch of its own.
+    await recordDelivery(database.db, { ...key, round: 2 }, ['name']);
+    const purposes = (await accessesOf(database.db, row.id)).map((a) => a.purpose).sort();
+    expect(purposes).toEqual(['dispatch:a:1', 'dispatch:a:2']);
   });
 });
 
