@@ -3,16 +3,18 @@
 // steps that ended past their promise and those held past it now, a bottleneck ranking and a daily series.
 import type { Db } from '../db/client.ts';
 import type { DefinitionStore } from '../db/definitions.ts';
-import { ratingFigures } from '../db/rating-report.ts';
+import { ratingFigures, ratings } from '../db/rating-report.ts';
 import {
   type CaseFigures,
-  caseFiguresByDay,
-  caseFiguresByDepartment,
+  caseDays,
+  caseDepartments,
   type HistogramRow,
-  openOverdueSteps,
+  histogramRows,
+  histograms as histogramsOf,
+  overdueSteps,
+  readParts,
   type SlaRange,
-  stepFigures,
-  stepHistograms,
+  stepEnds,
 } from '../db/reports.ts';
 import { bucketStartHours } from '../db/sla-changes.ts';
 
@@ -64,15 +66,29 @@ function caseBlock(
 }
 
 const key = (r: { processId: string; stepId: string }) => `${r.processId}\u0000${r.stepId}`;
+/** Steps in order of process, then step (ids are ASCII: code units order them as people read them). */
+const byKey = (a: { processId: string; stepId: string }, b: { processId: string; stepId: string }) =>
+  a.processId < b.processId
+    ? -1
+    : a.processId > b.processId
+      ? 1
+      : a.stepId < b.stepId
+        ? -1
+        : a.stepId > b.stepId
+          ? 1
+          : 0;
 
 export async function slaReport(db: Db, definitions: DefinitionStore, range: SlaRange, now = new Date()) {
-  const [days, steps, histograms, open, ratings] = await Promise.all([
-    caseFiguresByDay(db, range),
-    stepFigures(db, range),
-    stepHistograms(db, range),
-    openOverdueSteps(db, range, now),
-    ratingFigures(db, range, now),
-  ]);
+  // One statement for every part (db/reports.ts readParts).
+  const parts = await readParts(db, {
+    days: caseDays(range),
+    steps: stepEnds(range),
+    histograms: histogramsOf(range),
+    open: overdueSteps(range, now),
+    ratings: ratings(range, now),
+  });
+  const { days, steps, open } = parts;
+  const histograms = histogramRows(parts.histograms);
   const byStep = new Map<string, Map<number, number>>();
   for (const h of histograms) {
     const m = byStep.get(key(h)) ?? new Map<number, number>();
@@ -108,7 +124,7 @@ export async function slaReport(db: Db, definitions: DefinitionStore, range: Sla
       });
   }
   const stepRows = [];
-  for (const s of [...all.values()].sort((a, b) => key(a).localeCompare(key(b)))) {
+  for (const s of [...all.values()].sort(byKey)) {
     const histogram = byStep.get(key(s)) ?? new Map();
     const timed = [...histogram.values()].reduce((a: number, b: number) => a + b, 0);
     stepRows.push({
@@ -146,7 +162,7 @@ export async function slaReport(db: Db, definitions: DefinitionStore, range: Sla
       overdueNow: s.overdueNow,
     }))
     .filter((b) => b.heldPastPromise > 0)
-    .sort((a, b) => b.heldPastPromise - a.heldPastPromise || key(a).localeCompare(key(b)));
+    .sort((a, b) => b.heldPastPromise - a.heldPastPromise || byKey(a, b));
   return {
     cases: caseTotals(days),
     steps: stepRows,
@@ -158,18 +174,20 @@ export async function slaReport(db: Db, definitions: DefinitionStore, range: Sla
       promised: d.promised,
       promiseKept: d.promiseKept,
     })),
-    ratings,
+    ratings: ratingFigures(parts.ratings),
   };
 }
 
 /** Per department: its cases (those with a step of it), its steps' working time, lateness and backlog. */
 export async function departmentReport(db: Db, range: SlaRange, now = new Date()) {
-  const [cases, steps, histograms, open] = await Promise.all([
-    caseFiguresByDepartment(db, range),
-    stepFigures(db, range),
-    stepHistograms(db, range),
-    openOverdueSteps(db, range, now),
-  ]);
+  const parts = await readParts(db, {
+    cases: caseDepartments(range),
+    steps: stepEnds(range),
+    histograms: histogramsOf(range),
+    open: overdueSteps(range, now),
+  });
+  const { cases, steps, open } = parts;
+  const histograms = histogramRows(parts.histograms);
   const departments = new Set([
     ...cases.map((c) => c.department!),
     ...steps.map((s) => s.department),

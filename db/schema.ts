@@ -325,7 +325,40 @@ export const slaStepHistogram = pgTable(
   (t) => [
     primaryKey({ columns: [t.grain, t.day, t.processId, t.stepId, t.bucket] }),
     index('sla_step_histogram_department_idx').on(t.grain, t.department, t.day),
+    // A report reads its periods' rows from this index alone (the year's twelve months are ~7,000 rows,
+    // scattered over as many heap pages when read through the primary key).
+    index('sla_step_histogram_report_idx').on(
+      t.grain,
+      t.day,
+      t.processId,
+      t.stepId,
+      t.department,
+      t.bucket,
+      t.steps,
+    ),
   ],
+);
+
+/**
+ * The backlog: steps awaiting their department's decision, counted by when their promise falls due, per
+ * process, step and department; each step is counted three times, in its UTC month, day and hour (`grain`,
+ * `due` the start of each). Kept by the statements that rewrite step rows (db/sla-backlog.ts), so it is
+ * exact in the same transaction; rows that reach zero stay. The report's steps held past their
+ * promise now are the months before this one, this month's days before today, today's hours before this
+ * one, and this hour's steps from case_steps: a bounded number of rows however the deadlines fall, instead
+ * of every overdue step.
+ */
+export const slaStepBacklog = pgTable(
+  'sla_step_backlog',
+  {
+    grain: text('grain').notNull(),
+    due: timestamp('due', { withTimezone: true }).notNull(),
+    processId: text('process_id').notNull(),
+    stepId: text('step_id').notNull(),
+    department: text('department').notNull(),
+    steps: integer('steps').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.grain, t.due, t.processId, t.stepId, t.department] })],
 );
 
 /**

@@ -17,6 +17,7 @@ import { slaCtes, stepAssignments } from './case-events.ts';
 import { rowsOf } from './client.ts';
 import { changesOf, type StepChange } from './read-model-changes.ts';
 import { caseEvents } from './schema.ts';
+import { BACKLOG_RETURNING, backlogCte } from './sla-backlog.ts';
 import { slaChangesOf } from './sla-changes.ts';
 
 /** A stale workflow task: a newer task of the case has written these sequence numbers. */
@@ -107,11 +108,16 @@ async function restoreReadModel(tx: Tx, caseId: string, dead: CaseEvent[]): Prom
     }
     return change as StepChange;
   });
+  // The step rows back as they were, and the backlog with them (db/sla-backlog.ts).
   if (restored.length > 0)
     await tx.execute(sql`
-      update case_steps s set ${stepAssignments(restored)}
-      from jsonb_array_elements(${JSON.stringify(restored)}::jsonb) as x(j)
-      where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id'`);
+      with st as (
+        update case_steps s set ${stepAssignments(restored)}
+        from jsonb_array_elements(${JSON.stringify(restored)}::jsonb) as x(j)
+        where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id'
+        returning ${BACKLOG_RETURNING}
+      ), ${backlogCte(caseId, 'st')}
+      select 1`);
   const kase = whole.kase;
   await tx.execute(sql`
     update cases set

@@ -13,6 +13,7 @@ import cliProgress from 'cli-progress';
 import postgres from 'postgres';
 import { openDatabase } from '../db/client.ts';
 import { DefinitionStore } from '../db/definitions.ts';
+import { RECOUNT_BACKLOG } from '../db/sla-backlog.ts';
 import { bucketOf, chinaDay } from '../db/sla-changes.ts';
 import { createUser, findUserByName } from '../db/users.ts';
 import type { ProcessDefinition } from '../process/definition.ts';
@@ -599,6 +600,9 @@ await insertRows(
   ['grain', 'day', 'process_id', 'step_id', 'department', 'bucket', 'steps'],
   [...histogram].map(([k, v]) => [...k.split('|').map((x, j) => (j === 5 ? Number(x) : x)), v]),
 );
+// The backlog of steps awaiting a decision, counted afresh from every step (--keep adds to the cases).
+await sql.unsafe('delete from sla_step_backlog');
+await sql.unsafe(RECOUNT_BACKLOG);
 await sql`insert into case_number_counters ${sql([...counters].map(([day, last]) => ({ day, last })))}
           on conflict (day) do update set last = greatest(case_number_counters.last, excluded.last)`;
 

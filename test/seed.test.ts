@@ -62,5 +62,17 @@ describe.runIf(admin)('the seed', () => {
       withdrawn: byStatus.withdrawn ?? 0,
     });
     expect(byStatus.running).toBeGreaterThan(0);
+
+    // The backlog (kept by triggers while COPY loads the steps) counts every step awaiting a decision with a
+    // promise, once in its month, day and hour.
+    const [backlog] = await sql<{ month: number; day: number; hour: number; awaiting: number }[]>`
+      select (select sum(steps)::int from sla_step_backlog where grain = 'month') as month,
+             (select sum(steps)::int from sla_step_backlog where grain = 'day') as day,
+             (select sum(steps)::int from sla_step_backlog where grain = 'hour') as hour,
+             (select count(*)::int from case_steps
+              where status = 'awaiting_decision' and promised_deadline is not null) as awaiting`;
+    expect(backlog!.awaiting).toBeGreaterThan(0);
+    const awaiting = backlog!.awaiting;
+    expect(backlog).toEqual({ month: awaiting, day: awaiting, hour: awaiting, awaiting });
   }, 120_000);
 });
