@@ -23,7 +23,7 @@ import {
   type StepColumn,
 } from './read-model-changes.ts';
 import { caseEvents } from './schema.ts';
-import { BACKLOG_RETURNING, backlogCte } from './sla-backlog.ts';
+import { BACKLOG_RETURNING, backlogCte, countsInBacklog } from './sla-backlog.ts';
 import { type SlaChanges, slaChangesOf } from './sla-changes.ts';
 import { settleTakenSequence } from './superseded-events.ts';
 
@@ -253,7 +253,7 @@ async function writeBatch(
         from jsonb_array_elements(${JSON.stringify(steps)}::jsonb) as x(j)
         where s.case_id = ${caseId}::uuid and s.step_id = x.j->>'step_id' and exists (select 1 from ev)
         returning ${BACKLOG_RETURNING}
-      ), ${backlogCte(caseId, 'st')}`
+      )${countsInBacklog(steps) ? sql`, ${backlogCte(caseId, 'st')}` : sql``}`
           : sql``
       }${deliveryCte(caseId, kase)}${incidentsCtes(caseId, events)}${slaCtes(caseId, slaChangesOf(events))}
       update cases set

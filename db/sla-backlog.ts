@@ -37,6 +37,14 @@ export function backlogCte(caseId: string, updated: string): SQL {
   )`;
 }
 
+/**
+ * Whether step changes can move the backlog: only a status or a promised deadline does (a claim, an
+ * incident or a resolved deficiency does not, and their batches skip the CTE).
+ */
+export function countsInBacklog(steps: object[]): boolean {
+  return steps.some((s) => 'status' in s || 'promised_deadline' in s);
+}
+
 /** What an update of step rows returns for backlogCte. */
 export const BACKLOG_RETURNING = sql.raw(
   's.step_id, s.process_id, s.department, s.status, s.promised_deadline',
