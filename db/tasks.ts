@@ -8,7 +8,7 @@ import type { CaseRow, StepRow } from './cases.ts';
 import type { Db } from './client.ts';
 import { rowsOf } from './client.ts';
 import type { Cursor } from './cursor.ts';
-import { caseSteps, cases } from './schema.ts';
+import { caseSteps, cases, users } from './schema.ts';
 
 export type Urgency = ClockColour | 'none';
 
@@ -42,6 +42,8 @@ export type TaskStep = Pick<StepRow, keyof typeof taskStepColumns>;
 
 export interface TaskRow {
   step: TaskStep;
+  /** The display name of the step's assignee, if any (joined here: a query less per page). */
+  assigneeName: string | null;
   caseNo: string;
   processId: string;
   processVersion: number;
@@ -71,6 +73,7 @@ export async function departmentTasks(db: Db, filter: TaskFilter, now = new Date
   return db
     .select({
       step: taskStepColumns,
+      assigneeName: users.displayName,
       caseNo: cases.caseNo,
       processId: cases.processId,
       processVersion: cases.processVersion,
@@ -79,6 +82,7 @@ export async function departmentTasks(db: Db, filter: TaskFilter, now = new Date
     })
     .from(caseSteps)
     .innerJoin(cases, eq(cases.id, caseSteps.caseId))
+    .leftJoin(users, eq(users.id, caseSteps.assignee))
     .where(
       and(
         eq(caseSteps.department, filter.department),

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { logAccess } from '../../db/access-log.ts';
 import { decodeCursor, encodeCursor } from '../../db/cursor.ts';
 import { departmentTasks, taskCounts, taskCursorOf } from '../../db/tasks.ts';
-import { displayNames, type User } from '../../db/users.ts';
+import type { User } from '../../db/users.ts';
 import { stepById } from '../../process/definition.ts';
 import type { AssignAction } from '../../process/events.ts';
 import type { App, AppDeps } from '../deps.ts';
@@ -74,10 +74,6 @@ export function taskRoutes(app: App, deps: AppDeps): void {
         ...(q.assigned === 'unassigned' ? { unassigned: true } : {}),
         ...(after ? { after } : {}),
       });
-      const names = await displayNames(
-        deps.db,
-        rows.flatMap((r) => (r.step.assignee ? [r.step.assignee] : [])),
-      );
       const now = Date.now();
       const tasks = [];
       for (const r of rows) {
@@ -97,7 +93,7 @@ export function taskRoutes(app: App, deps: AppDeps): void {
           // The clock runs (the step awaits a decision): the colour of the deadlines recorded for it.
           urgency: stepUrgency(r.step, now),
           assignee: r.step.assignee,
-          assigneeName: r.step.assignee ? (names.get(r.step.assignee) ?? null) : null,
+          assigneeName: r.assigneeName,
           application: pick(r.application, new Set(step.fields)),
           inputs: pick(r.data, new Set(step.inputs)),
           materials: step.materials,
