@@ -66,17 +66,10 @@ function caseBlock(
 }
 
 const key = (r: { processId: string; stepId: string }) => `${r.processId}\u0000${r.stepId}`;
+const compare = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 /** Steps in order of process, then step (ids are ASCII: code units order them as people read them). */
 const byKey = (a: { processId: string; stepId: string }, b: { processId: string; stepId: string }) =>
-  a.processId < b.processId
-    ? -1
-    : a.processId > b.processId
-      ? 1
-      : a.stepId < b.stepId
-        ? -1
-        : a.stepId > b.stepId
-          ? 1
-          : 0;
+  compare(a.processId, b.processId) || compare(a.stepId, b.stepId);
 
 export async function slaReport(db: Db, definitions: DefinitionStore, range: SlaRange, now = new Date()) {
   // One statement for every part (db/reports.ts readParts).

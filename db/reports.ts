@@ -2,7 +2,7 @@
 // behind the worklist. Days are China dates, ranges [from, to). A year reads twelve monthly histograms.
 // Each read is a part: a scalar subquery that yields its rows as one JSON value, so a report asks for all
 // its parts in one statement (readParts). Every statement costs the API a socket write and the driver's
-// work whatever its size (about 0.2-0.3 CPU-ms here), and a report had seven; and the driver decodes one
+// work whatever its size (0.3-0.45 CPU-ms here), and a report had seven; and the driver decodes one
 // JSON text faster than a column at a time.
 import { type AnyColumn, and, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
@@ -68,13 +68,14 @@ export function jsonRow<T>(query: SQL): Part<T> {
 export async function readParts<P extends Record<string, Part<unknown>>>(
   db: Db,
   parts: P,
-): Promise<{ [K in keyof P]: P[K] extends Part<infer T> ? T : never }> {
+): Promise<ValuesOf<P>> {
   const columns = Object.entries(parts).map(([name, part]) => sql`${part.sql} as ${sql.identifier(name)}`);
-  const [row] = rowsOf<{ [K in keyof P]: P[K] extends Part<infer T> ? T : never }>(
-    await db.execute(sql`select ${sql.join(columns, sql`, `)}`),
-  );
+  const [row] = rowsOf<ValuesOf<P>>(await db.execute(sql`select ${sql.join(columns, sql`, `)}`));
   return row!;
 }
+
+/** What readParts gives for each named part. */
+type ValuesOf<P> = { [K in keyof P]: P[K] extends Part<infer T> ? T : never };
 
 function caseWhere(r: SlaRange, department: SQL | undefined) {
   return and(

@@ -6,8 +6,10 @@
 // seed recounts (RECOUNT_BACKLOG). A row that reaches zero stays: reads take whole months before this
 // one, days of this month and hours of today (db/reports.ts overdueSteps), a bounded number of rows.
 import { type SQL, sql } from 'drizzle-orm';
+import type { StepChange } from './read-model-changes.ts';
 
-const GRAINS = sql.raw(`(values ('month'), ('day'), ('hour')) as g (grain)`);
+/** The grains every waiting step is counted in, as a row source `g (grain)`. */
+const GRAINS = `(values ('month'), ('day'), ('hour')) as g (grain)`;
 
 /**
  * The backlog's change as a CTE named `backlog`, for the step rows that the CTE `updated` rewrote (it
@@ -30,7 +32,7 @@ export function backlogCte(caseId: string, updated: string): SQL {
       select n.promised_deadline, n.process_id, n.step_id, n.department, 1
       from ${u} n
       where n.status = 'awaiting_decision' and n.promised_deadline is not null
-    ) c cross join ${GRAINS}
+    ) c cross join ${sql.raw(GRAINS)}
     group by 1, 2, 3, 4, 5 having sum(c.d) <> 0 order by 1, 2, 3, 4, 5
     on conflict (grain, due, process_id, step_id, department) do update set steps = b.steps + excluded.steps
     returning 1
@@ -41,7 +43,7 @@ export function backlogCte(caseId: string, updated: string): SQL {
  * Whether step changes can move the backlog: only a status or a promised deadline does (a claim, an
  * incident or a resolved deficiency does not, and their batches skip the CTE).
  */
-export function countsInBacklog(steps: object[]): boolean {
+export function countsInBacklog(steps: StepChange[]): boolean {
   return steps.some((s) => 'status' in s || 'promised_deadline' in s);
 }
 
@@ -55,6 +57,6 @@ export const RECOUNT_BACKLOG = `
   insert into sla_step_backlog (grain, due, process_id, step_id, department, steps)
   select g.grain, date_trunc(g.grain, s.promised_deadline, 'UTC'), s.process_id, s.step_id, s.department,
          count(*)::int
-  from case_steps s cross join (values ('month'), ('day'), ('hour')) as g (grain)
+  from case_steps s cross join ${GRAINS}
   where s.status = 'awaiting_decision' and s.promised_deadline is not null
   group by 1, 2, 3, 4, 5`;

@@ -21,14 +21,14 @@ import { stepFigures, stepHistograms } from '../db/reports.ts';
 import { departmentTasks } from '../db/tasks.ts';
 import { createUser } from '../db/users.ts';
 import type { CaseEvent } from '../process/events.ts';
-import { openTestDatabase } from './helpers.ts';
+import { createClerk, openTestDatabase } from './helpers.ts';
 
 let database: Database;
 let clerk: string;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  clerk = (await createUser(database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
+  clerk = await createClerk(database.db);
 });
 afterAll(() => database?.close());
 

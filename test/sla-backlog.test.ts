@@ -10,16 +10,15 @@ import { createProjection } from '../activities/projection.ts';
 import { insertCase } from '../db/cases.ts';
 import { type Database, rowsOf } from '../db/client.ts';
 import { openOverdueSteps } from '../db/reports.ts';
-import { createUser } from '../db/users.ts';
 import type { CaseEvent, UnnumberedCaseEvent } from '../process/events.ts';
-import { openTestDatabase } from './helpers.ts';
+import { createClerk, openTestDatabase } from './helpers.ts';
 
 let database: Database;
 let clerk: string;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  clerk = (await createUser(database.db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
+  clerk = await createClerk(database.db);
 });
 afterAll(() => database?.close());
 
