@@ -7,7 +7,7 @@ import { createDepartmentHttp } from './department-http.ts';
 import { createFollowUpProjection } from './follow-ups.ts';
 import { createNotifier, type Notification, type Notifier } from './notifier.ts';
 import { createProjection } from './projection.ts';
-import { createRules } from './rules.ts';
+import { createRules, createWaveRules } from './rules.ts';
 
 export interface ActivityDeps {
   db: Db;
@@ -24,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     projectCase: createProjection(deps.db),
     projectFollowUp: createFollowUpProjection(deps.db),
     decideByRules: createRules(deps.db),
+    decideWaveByRules: createWaveRules(deps.db),
     notify: (n: Notification, idempotencyKey: string) => notifier.notify(n, idempotencyKey),
     ...createDepartmentHttp(deps.db, deps.integrations ?? {}, deps.publicUrl ?? DEFAULTS.publicUrl),
   };

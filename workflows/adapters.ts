@@ -7,13 +7,17 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import type { RulesVerdict } from '../activities/rules.ts';
+import { canonicalJson } from '../process/canonical-json.ts';
 import type { ClockAlarm } from '../process/case-clocks.ts';
 import type { CaseMachine, Effects } from '../process/case-machine.ts';
 import { stepById } from '../process/definition.ts';
-import { decideByRules } from './local-activities.ts';
+import { afterVerdict } from '../process/rule-wave.ts';
+import { decideByRules, decideWaveByRules } from './local-activities.ts';
 import type { CaseInput } from './messages.ts';
 
 // Notifications leave the system (a webhook): an ordinary activity, retried for a while, then given up
@@ -144,6 +148,39 @@ export class HttpDispatches {
   }
 }
 
+/** The case's outputs so far, by name: what a step's rules see besides the application. */
+const outputsOf = (machine: CaseMachine) =>
+  Object.fromEntries(Object.entries(machine.data).map(([k, v]) => [k, v.value]));
+
+/** A step's verdict judged with its wave, and the outputs it was judged against (canonical JSON). */
+type Judged = Map<string, { verdict: RulesVerdict; outputs: string }>;
+
+/**
+ * The verdicts of the 秒批 steps one transition released, from one local activity instead of one each
+ * (patch 'instant-rules-one-call'): a company start-up's registration releases four at once. Each is
+ * judged as if those before it were decided by their verdicts; runAdapters uses a verdict only if the
+ * case's outputs are what it was judged against when its turn comes, and otherwise asks again, so the
+ * decisions are the ones judging each in turn gives. Histories recorded before the patch replay with one
+ * local activity per step.
+ */
+function judgeWave(machine: CaseMachine, input: CaseInput, stepIds: string[]): Promise<Judged> | undefined {
+  // Undefined at once, not a promise, when there is no wave: an await here would let the batch's write be
+  // scheduled before the step's rules, and histories recorded before the patch have the rules first.
+  if (stepIds.length < 2 || !patched('instant-rules-one-call')) return undefined;
+  const base = outputsOf(machine);
+  const steps = stepIds.map((stepId) => ({ stepId, rules: stepById(input.definition, stepId)!.rules ?? [] }));
+  return decideWaveByRules({ caseId: input.caseId, steps, outputs: base }).then((verdicts) => {
+    const judged: Judged = new Map();
+    let outputs = base;
+    stepIds.forEach((stepId, i) => {
+      const verdict = verdicts[i]!;
+      judged.set(stepId, { verdict, outputs: canonicalJson(outputs) });
+      outputs = afterVerdict(outputs, verdict);
+    });
+    return judged;
+  });
+}
+
 export async function runAdapters(
   machine: CaseMachine,
   input: CaseInput,
@@ -165,15 +202,25 @@ export async function runAdapters(
     return undefined;
   };
   for (const w of fx.withdraw) http?.withdraw(w.stepId, machine.steps[w.stepId]!.round);
-  for (const d of fx.dispatch) {
+  let judged: Judged | undefined;
+  let waveJudged = false;
+  for (const [i, d] of fx.dispatch.entries()) {
     if (d.adapter === 'http') http?.start(d.stepId, d.round);
     if (d.adapter !== 'auto') continue;
     const step = stepById(input.definition, d.stepId)!;
-    const verdict = await decideByRules({
-      caseId: input.caseId,
-      rules: step.rules ?? [],
-      outputs: Object.fromEntries(Object.entries(machine.data).map(([k, v]) => [k, v.value])),
-    });
+    // At the wave's first 秒批 step, its rest are judged with it (the dispatches before it have started).
+    if (!waveJudged) {
+      waveJudged = true;
+      const wave = fx.dispatch.slice(i).flatMap((x) => (x.adapter === 'auto' ? [x.stepId] : []));
+      const judging = judgeWave(machine, input, wave);
+      if (judging) judged = await judging;
+    }
+    const outputs = outputsOf(machine);
+    const early = judged?.get(d.stepId);
+    const verdict =
+      early && early.outputs === canonicalJson(outputs)
+        ? early.verdict
+        : await decideByRules({ caseId: input.caseId, rules: step.rules ?? [], outputs });
     let decision: Parameters<CaseMachine['decide']>[0] | undefined;
     if (verdict.ruleId !== undefined) {
       decision = {

@@ -3,7 +3,8 @@
 import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 
-export const { projectCase, decideByRules, projectFollowUp } = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
-});
+export const { projectCase, decideByRules, decideWaveByRules, projectFollowUp } =
+  proxyLocalActivities<Activities>({
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '100 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+  });
