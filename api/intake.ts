@@ -16,8 +16,12 @@ import { DEFAULT_TIMEOUT_MS, type Integrations } from '../departments/integratio
 import { canonicalJson } from '../process/canonical-json.ts';
 import type { Deficiency } from '../process/case-machine.ts';
 import type { ClockWarning } from '../process/clock.ts';
-import type { AdapterKind, ProcessDefinition } from '../process/definition.ts';
-import { type CaseInput, intakeUpdate } from '../workflows/messages.ts';
+import type { AdapterKind, ProcessDefinition, StepStatus } from '../process/definition.ts';
+import {
+  type CaseInput,
+  intakeUpdate,
+  type IntakeResult as WorkflowIntakeResult,
+} from '../workflows/messages.ts';
 import { applicationIdentifierHashes } from './applicant-identifiers.ts';
 import { validateApplication } from './form-validator.ts';
 import { checkMaterials, notApplicableSteps } from './intake-checks.ts';
@@ -50,6 +54,11 @@ export interface IntakeResult {
   created: boolean;
   /** The applicant's tracking code, in clear only here (for the receipt); null on a replay. */
   trackingCode: string | null;
+  /**
+   * The steps intake moved, with their status: sent to their departments, or decided at once by their rules
+   * (秒批). Null when the case's workflow had already ended (a late replay).
+   */
+  steps: Record<string, StepStatus> | null;
 }
 
 export function requestHash(submission: Submission): string {
@@ -137,8 +146,8 @@ export class CaseIntake {
     const snapshot = created
       ? definition
       : (await this.deps.definitions.get(row.processId, row.processVersion))!;
-    await this.startCase(row, snapshot, notApplicable, checked.deficiencies);
-    return { row, created, trackingCode: created ? trackingCode : null };
+    const opened = await this.startCase(row, snapshot, notApplicable, checked.deficiencies);
+    return { row, created, trackingCode: created ? trackingCode : null, steps: opened?.steps ?? null };
   }
 
   /** The workflow input this deployment gives a stored case: adapters, calendar snapshot, warnings. */
@@ -147,7 +156,7 @@ export class CaseIntake {
     definition: ProcessDefinition,
     notApplicable: string[],
     deficiencies: Deficiency[],
-  ) {
+  ): Promise<WorkflowIntakeResult | undefined> {
     const adapters: Record<string, AdapterKind> = {};
     const httpAttempts: Record<string, number> = {};
     const httpTimeoutsMs: Record<string, number> = {};
@@ -162,7 +171,7 @@ export class CaseIntake {
     // recorded Update (api/calendar-delivery.ts), so its history always says which calendar it counted with.
     const calendar = await this.deps.calendars.effective(this.deps.calendarRegion);
     if (!calendar) throw new Error(`no calendar for region ${this.deps.calendarRegion}`);
-    await this.start(row, definition, {
+    return this.start(row, definition, {
       notApplicable,
       adapters,
       httpAttempts,
@@ -207,7 +216,7 @@ export class CaseIntake {
       | 'calendar'
       | 'warning'
     >,
-  ): Promise<void> {
+  ): Promise<WorkflowIntakeResult | undefined> {
     const input: CaseInput = {
       caseId: row.id,
       caseNo: row.caseNo,
@@ -217,7 +226,7 @@ export class CaseIntake {
     };
     // Transient refusals (a workflow task that failed while a worker restarted, Temporal unreachable) are
     // sent again with the same Update id, which the server applies once, until the bound; then 503.
-    await startWithUpdate(this.deps.client, row.caseNo, this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs, {
+    return startWithUpdate(this.deps.client, row.caseNo, this.deps.updateWaitMs ?? DEFAULTS.updateWaitMs, {
       workflowType: 'caseWorkflow',
       workflowId: row.id,
       taskQueue: this.deps.taskQueue,

@@ -138,26 +138,27 @@ export async function withinBound<T>(
 }
 
 /** A workflow started, unless it runs already, with an Update that answers once it took effect. */
-export interface UpdateWithStart<Arg> {
+export interface UpdateWithStart<Ret, Arg> {
   workflowType: string;
   workflowId: string;
   taskQueue: string;
   args: [Arg];
-  update: UpdateDefinition<unknown, []>;
+  update: UpdateDefinition<Ret, []>;
   updateId: string;
 }
 
 /**
  * Starts a workflow with an Update (update-with-start) within the bound, as `withinBound` retries: each
  * attempt needs its own start operation (one is used once), and the same Update id, which the server
- * applies once. A workflow that has already ended with this id is taken as done (its start was applied).
+ * applies once. A workflow that has already ended with this id is taken as done (its start was applied),
+ * and answers undefined: its Update's outcome is no longer to be had.
  */
-export function startWithUpdate<Arg>(
+export function startWithUpdate<Ret, Arg>(
   client: Client,
   caseNo: string,
   waitMs: number,
-  start: UpdateWithStart<Arg>,
-): Promise<void> {
+  start: UpdateWithStart<Ret, Arg>,
+): Promise<Ret | undefined> {
   return withinBound(client, caseNo, waitMs, async () => {
     const startWorkflowOperation = new WithStartWorkflowOperation(start.workflowType, {
       taskQueue: start.taskQueue,
@@ -167,12 +168,13 @@ export function startWithUpdate<Arg>(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     try {
-      await client.workflow.executeUpdateWithStart(start.update, {
+      return await client.workflow.executeUpdateWithStart(start.update, {
         startWorkflowOperation,
         updateId: start.updateId,
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      return undefined;
     }
   });
 }

@@ -44,6 +44,7 @@ describe('a company start-up case, end to end', () => {
     const created = await submit();
     expect(created.status).toBe(201);
     expect(created.body.caseNo).toMatch(/^YJS-\d{8}-\d{6}$/);
+    expect(created.body.steps).toEqual({ registration: 'awaiting_decision' });
     expect(created.headers.get('location')).toBe(`/api/cases/${created.body.id}`);
     const id = created.body.id;
 

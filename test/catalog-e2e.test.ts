@@ -32,6 +32,12 @@ describe.each(Object.keys(SAMPLES))('%s', (processId) => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id;
+    // Intake's answer says where the case went: each step it moved, with the status the case view shows.
+    const opened = await api.call('GET', `/api/cases/${id}`, api.tokens.manager);
+    const moved = Object.entries(created.body.steps as Record<string, string>);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const [stepId, status] of moved)
+      expect((opened.body.steps as StepView[]).find((s) => s.stepId === stepId)?.status, stepId).toBe(status);
     const definition = CATALOG.find((d) => d.id === processId)!;
     const applies = (stepId: string, steps: StepView[]) =>
       steps.some((s) => s.stepId === stepId && s.status !== 'not_applicable');

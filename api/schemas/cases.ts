@@ -64,6 +64,11 @@ export const CaseCreated = Type.Object({
   trackingCode: Type.Union([Type.String(), Type.Null()], {
     description: "the applicant's tracking code, shown once (null on an idempotent replay)",
   }),
+  steps: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()], {
+    description:
+      'the steps intake moved, by id, with their status: awaiting_decision (sent to the department), or ' +
+      'approved or denied at once by their rules (秒批); null on a replay after the case has ended',
+  }),
 });
 
 export const ClockView = Type.Object({

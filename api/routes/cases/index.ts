@@ -36,7 +36,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
     async (request, reply) => {
       const user = currentUser(request);
       // The tracking code exists in clear only in this answer (for the receipt); a replay cannot show it again.
-      const { row, created, trackingCode } = await deps.intake.submit(
+      const { row, created, trackingCode, steps } = await deps.intake.submit(
         user,
         request.body,
         request.headers['idempotency-key'],
@@ -46,7 +46,7 @@ export function caseRoutes(app: App, deps: AppDeps): void {
       if (!created) reply.header('idempotent-replayed', 'true');
       return reply
         .status(created ? 201 : 200)
-        .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode });
+        .send({ id: row.id, caseNo: row.caseNo, status: row.status, trackingCode, steps });
     },
   );
 
