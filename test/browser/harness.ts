@@ -75,7 +75,9 @@ export async function launchBrowser(): Promise<Browser> {
  * person's browser). Close it with `page.context().close()`.
  */
 export async function newPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', ...options });
+  // Reduced motion, as a user may ask for: the app then shows and hides popups at once (web/src/staff/theme.ts),
+  // so a select's dropdown cannot be left half-closed by an animation a loaded machine never finished.
+  const context = await browser.newContext({ locale: 'zh-CN', reducedMotion: 'reduce', ...options });
   // Every Content-Security-Policy violation in the context's pages is reported here, also one the page's
   // code caught (a blocked eval throws an EvalError the page may swallow, but the event still fires).
   await context.exposeBinding('reportCspViolation', (source, text: string) => {
