@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type Activities, createActivities } from '../activities/index.ts';
 import { insertCase } from '../db/cases.ts';
 import { type Database, type DatabaseOptions, type Db, openDatabase } from '../db/client.ts';
@@ -289,6 +289,20 @@ export async function createClerk(db: Db): Promise<string> {
   return (await createUser(db, { username: 'clerk', displayName: 'Clerk', role: 'clerk' })).id;
 }
 
+/**
+ * A test file's engine and the clerk its cases are submitted by, started before its tests and stopped after
+ * them: read `engine` and `clerk` inside the tests (they are set once the file's beforeAll has run).
+ */
+export function engineWithClerk(): { engine: TestEngine; clerk: string } {
+  const shared = {} as { engine: TestEngine; clerk: string };
+  beforeAll(async () => {
+    shared.engine = await startTestEngine();
+    shared.clerk = await createClerk(shared.engine.database.db);
+  });
+  afterAll(() => shared.engine?.stop());
+  return shared;
+}
+
 /** A case worker of a test's own on `taskQueue`, against the engine's server and database, as production builds it. */
 export function caseWorkerOn(engine: TestEngine, taskQueue: string): Promise<Worker> {
   return createCaseWorker({
@@ -300,16 +314,15 @@ export function caseWorkerOn(engine: TestEngine, taskQueue: string): Promise<Wor
   });
 }
 
-type ProjectCase = Activities['projectCase'];
-
 /**
- * The same with the projection activity wrapped around the real one (`project` gets it: hold it, hang it)
- * and the SDK's options a test sets (another connection, a forced shutdown).
+ * A case worker whose activities are the real ones with some wrapped around them (`wrap` gets the real ones:
+ * count them, hold them, hang them), and the SDK's options a test sets (another connection, a forced
+ * shutdown).
  */
-export async function workerWithProjection(
+export async function workerWithActivities(
   engine: TestEngine,
   taskQueue: string,
-  project: (real: ProjectCase) => ProjectCase,
+  wrap: (real: Activities) => Partial<Activities>,
   options: Partial<WorkerOptions> = {},
 ): Promise<Worker> {
   const activities = createActivities({ db: engine.database.db });
@@ -320,6 +333,32 @@ export async function workerWithProjection(
     workflowBundle: await caseWorkflowBundle(),
     dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
     ...options,
-    activities: { ...activities, projectCase: project(activities.projectCase) },
+    activities: { ...activities, ...wrap(activities) },
   });
+}
+
+type ProjectCase = Activities['projectCase'];
+
+/** The same with only the projection activity wrapped. */
+export function workerWithProjection(
+  engine: TestEngine,
+  taskQueue: string,
+  project: (real: ProjectCase) => ProjectCase,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
+  return workerWithActivities(
+    engine,
+    taskQueue,
+    (real) => ({ projectCase: project(real.projectCase) }),
+    options,
+  );
+}
+
+/** Replays the case's history with the workflow's current code (throws on a nondeterminism error). */
+export async function replays(handle: WorkflowHandle): Promise<void> {
+  await Worker.runReplayHistory(
+    { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
+    await handle.fetchHistory(),
+    handle.workflowId,
+  );
 }

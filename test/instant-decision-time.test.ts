@@ -3,20 +3,14 @@
 // not see again: the chaos run found the read model's data (written on the first run) and the replayed
 // workflow's data (after a worker restart) holding different times for the same outputs.
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { caseTimeline } from '../db/cases.ts';
 import { cases } from '../db/schema.ts';
 import { stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { createClerk, startCase, startTestEngine, type TestEngine, untilAwaiting } from './helpers.ts';
+import { engineWithClerk, startCase, untilAwaiting } from './helpers.ts';
 
-let engine: TestEngine;
-let clerk: string;
-beforeAll(async () => {
-  engine = await startTestEngine();
-  clerk = await createClerk(engine.database.db);
-});
-afterAll(() => engine?.stop());
+const t = engineWithClerk();
 
 const instant = definition([
   step('check', {
@@ -37,19 +31,19 @@ const instant = definition([
 
 it('records an instant decision at its release, and a replay shows the same instant', async () => {
   const handle = await startCase(
-    { ...engine, db: engine.database.db, client: engine.temporal.client, clerk },
+    { ...t.engine, db: t.engine.database.db, client: t.engine.temporal.client, clerk: t.clerk },
     instant,
   );
   await untilAwaiting(handle, 'review');
-  const trail = await caseTimeline(engine.database.db, handle.workflowId);
+  const trail = await caseTimeline(t.engine.database.db, handle.workflowId);
   const started = trail.find((e) => e.type === 'case.started')!.at;
   const approved = trail.find((e) => e.type === 'step.approved')!.at;
   expect(approved).toEqual(started);
 
   // A fresh worker has no cached workflow: the query replays the history.
-  await engine.restartWorker();
+  await t.engine.restartWorker();
   const replayed = (await handle.query(stateQuery)).data.licenceNo!;
-  const [row] = await engine.database.db.select().from(cases).where(eq(cases.id, handle.workflowId));
+  const [row] = await t.engine.database.db.select().from(cases).where(eq(cases.id, handle.workflowId));
   expect(Date.parse(replayed.at)).toBe(Date.parse(row!.data.licenceNo!.at));
   expect(Date.parse(replayed.at)).toBe(new Date(approved).getTime());
 });

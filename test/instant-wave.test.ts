@@ -2,25 +2,14 @@
 // and the decisions are the ones judging each in turn gives: a step judged against outputs the case turns
 // out not to have (the step before it was refused) is judged again. The history replays.
 import { randomUUID } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createActivities } from '../activities/index.ts';
+import { expect, it } from 'vitest';
 import { listSteps } from '../db/cases.ts';
 import type { AutoRule } from '../process/definition.ts';
-import { caseWorkflowBundle } from '../services/case-worker.ts';
-import { dataConverterFor } from '../services/payload-codec.ts';
 import { type DecideArgs, decideUpdate } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import { createClerk, startCase, startTestEngine, type TestEngine, untilAwaiting } from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { engineWithClerk, replays, startCase, untilAwaiting, workerWithActivities } from './helpers.ts';
 
-let engine: TestEngine;
-let clerk: string;
-beforeAll(async () => {
-  engine = await startTestEngine();
-  clerk = await createClerk(engine.database.db);
-});
-afterAll(() => engine?.stop());
+const t = engineWithClerk();
 
 const decide = (stepId: string): DecideArgs => ({
   stepId,
@@ -41,49 +30,31 @@ const approveWith = (
   outcome: 'approve',
   ...(outputs ? { outputs: outputs as unknown as AutoRule['outputs'] } : {}),
 });
-const output = (name: string, type: 'string' | 'number' = 'string') => ({ name, title: name, type });
-
-/** A worker whose rules activities are counted: [steps judged] per call, in order. */
-async function countingWorker(taskQueue: string, calls: string[][]) {
-  const activities = createActivities({ db: engine.database.db });
-  const worker = await Worker.create({
-    connection: engine.temporal.nativeConnection,
-    namespace: engine.temporal.namespace,
-    taskQueue,
-    workflowBundle: await caseWorkflowBundle(),
-    dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS),
-    activities: {
-      ...activities,
-      decideByRules: (args: Parameters<typeof activities.decideByRules>[0]) => {
-        calls.push(['one']);
-        return activities.decideByRules(args);
-      },
-      decideWaveByRules: (args: Parameters<typeof activities.decideWaveByRules>[0]) => {
-        calls.push(args.steps.map((s) => s.stepId));
-        return activities.decideWaveByRules(args);
-      },
-    },
-  });
-  return worker;
-}
+const output = (name: string) => ({ name, title: name, type: 'string' as const });
 
 async function run(stepsOf: ReturnType<typeof definition>, calls: string[][]) {
   const taskQueue = `wave-${randomUUID()}`;
-  const worker = await countingWorker(taskQueue, calls);
+  // The rules activities counted: the steps judged, per call, in order.
+  const worker = await workerWithActivities(t.engine, taskQueue, (real) => ({
+    decideByRules: (args) => {
+      calls.push(['one']);
+      return real.decideByRules(args);
+    },
+    decideWaveByRules: (args) => {
+      calls.push(args.steps.map((s) => s.stepId));
+      return real.decideWaveByRules(args);
+    },
+  }));
   const running = worker.run();
   try {
-    const target = { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk };
+    const target = { db: t.engine.database.db, client: t.engine.temporal.client, taskQueue, clerk: t.clerk };
     const handle = await startCase(target, stepsOf);
     await untilAwaiting(handle, 'a');
     const answer = await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
     const shown = Object.fromEntries(
-      (await listSteps(engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
+      (await listSteps(t.engine.database.db, handle.workflowId)).map((s) => [s.stepId, s.status]),
     );
-    await Worker.runReplayHistory(
-      { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
-      await handle.fetchHistory(),
-      handle.workflowId,
-    );
+    await replays(handle);
     return { answer, shown };
   } finally {
     worker.shutdown();

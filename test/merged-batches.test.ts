@@ -6,33 +6,15 @@
 // 'instant-decisions-one-batch'): one write, not one per instant decision.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { verifyChain } from '../db/audit.ts';
 import { caseTimeline, listSteps } from '../db/cases.ts';
 import type { CaseEvent } from '../process/events.ts';
-import { caseWorkflowBundle } from '../services/case-worker.ts';
-import { dataConverterFor } from '../services/payload-codec.ts';
 import { chainHeadsQuery, type DecideArgs, decideUpdate } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import {
-  createClerk,
-  startCase,
-  startTestEngine,
-  type TestEngine,
-  untilAwaiting,
-  workerWithProjection,
-} from './helpers.ts';
-import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
+import { engineWithClerk, replays, startCase, untilAwaiting, workerWithProjection } from './helpers.ts';
 
-let engine: TestEngine;
-let clerk: string;
-beforeAll(async () => {
-  engine = await startTestEngine();
-  clerk = await createClerk(engine.database.db);
-});
-afterAll(() => engine?.stop());
+const t = engineWithClerk();
 
 // a first; then b, c, d and e in parallel.
 const steps = definition([step('a'), step('b', ['a']), step('c', ['a']), step('d', ['a']), step('e', ['a'])]);
@@ -70,7 +52,7 @@ it('writes the decisions delivered in one activation with one local activity, ea
   const held = new Promise<void>((resolve) => {
     holding = resolve;
   });
-  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+  const worker = await workerWithProjection(t.engine, taskQueue, (project) => async (args) => {
     batches.push(args.events);
     // Held while the parallel decisions are sent (a's transition has run, its steps are released): they
     // reach the server during this workflow task and are delivered together in the next one.
@@ -84,7 +66,7 @@ it('writes the decisions delivered in one activation with one local activity, ea
   const running = worker.run();
   try {
     const handle = await startCase(
-      { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+      { db: t.engine.database.db, client: t.engine.temporal.client, taskQueue, clerk: t.clerk },
       steps,
     );
     await untilAwaiting(handle, 'a');
@@ -110,10 +92,10 @@ it('writes the decisions delivered in one activation with one local activity, ea
     expect(decidedBatches).toEqual([['a'], PARALLEL]);
 
     // The trail is whole and chained, its heads as the history has them: one per write.
-    const timeline = await caseTimeline(engine.database.db, handle.workflowId);
+    const timeline = await caseTimeline(t.engine.database.db, handle.workflowId);
     expect(timeline.map((e) => e.seq)).toEqual(timeline.map((_, i) => i + 1));
     const heads = await handle.query(chainHeadsQuery);
-    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+    expect(await verifyChain(t.engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
     expect(heads).toHaveLength(batches.length);
     expect(heads.at(-1)![0]).toBe(timeline.at(-1)!.seq);
 
@@ -127,13 +109,13 @@ it('writes the decisions delivered in one activation with one local activity, ea
 it('writes a decision and the instant decisions it led to as one batch, and answers after it', async () => {
   const taskQueue = `merged-instant-${randomUUID()}`;
   const batches: CaseEvent[][] = [];
-  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+  const worker = await workerWithProjection(t.engine, taskQueue, (project) => async (args) => {
     batches.push(args.events);
     return project(args);
   });
   const running = worker.run();
   try {
-    const target = { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk };
+    const target = { db: t.engine.database.db, client: t.engine.temporal.client, taskQueue, clerk: t.clerk };
     const handle = await startCase(target, instantSteps);
     await untilAwaiting(handle, 'a');
     const answer = await handle.executeUpdate(decideUpdate, { args: [decide('a')] });
@@ -163,7 +145,7 @@ it('writes a decision and the instant decisions it led to as one batch, and answ
     await handle.executeUpdate(decideUpdate, { args: [decide('review')] });
     expect(await handle.result()).toMatchObject({ status: 'completed' });
     const heads = await handle.query(chainHeadsQuery);
-    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+    expect(await verifyChain(t.engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
     await replays(handle);
   } finally {
     worker.shutdown();
@@ -171,16 +153,7 @@ it('writes a decision and the instant decisions it led to as one batch, and answ
   }
 }, 60_000);
 
-/** The case's history replays with the workflow's code (the merges are decided by what the history delivers). */
-async function replays(handle: WorkflowHandle) {
-  await Worker.runReplayHistory(
-    { workflowBundle: await caseWorkflowBundle(), dataConverter: dataConverterFor(TEST_PAYLOAD_KEYS) },
-    await handle.fetchHistory(),
-    handle.workflowId,
-  );
-}
-
 /** The read model's step statuses of the case. */
 async function shownSteps(caseId: string): Promise<Record<string, string>> {
-  return Object.fromEntries((await listSteps(engine.database.db, caseId)).map((s) => [s.stepId, s.status]));
+  return Object.fromEntries((await listSteps(t.engine.database.db, caseId)).map((s) => [s.stepId, s.status]));
 }

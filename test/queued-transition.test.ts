@@ -10,30 +10,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { verifyChain } from '../db/audit.ts';
 import { findStep } from '../db/cases.ts';
 import type { CaseEvent } from '../process/events.ts';
 import { chainHeadsQuery, type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import {
-  caseWorkerOn,
-  createClerk,
-  startCase,
-  startTestEngine,
-  type TestEngine,
-  untilAwaiting,
-  workerWithProjection,
-} from './helpers.ts';
+import { caseWorkerOn, engineWithClerk, startCase, untilAwaiting, workerWithProjection } from './helpers.ts';
 import { tcpLink } from './tcp-link.ts';
 
-let engine: TestEngine;
-let clerk: string;
-beforeAll(async () => {
-  engine = await startTestEngine();
-  clerk = await createClerk(engine.database.db);
-});
-afterAll(() => engine?.stop());
+const t = engineWithClerk();
 
 // c runs beside a; b waits for a.
 const steps = definition([step('c'), step('a'), step('b', ['a'])]);
@@ -50,7 +36,7 @@ const HELD_MS = 2500;
 
 /** A worker whose projection of a batch is held HELD_MS while `held()` says so. */
 async function slowWorker(taskQueue: string, held: () => boolean) {
-  const worker = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+  const worker = await workerWithProjection(t.engine, taskQueue, (project) => async (args) => {
     if (held()) await delay(HELD_MS);
     return project(args);
   });
@@ -59,7 +45,7 @@ async function slowWorker(taskQueue: string, held: () => boolean) {
 
 async function started(taskQueue: string) {
   const handle = await startCase(
-    { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+    { db: t.engine.database.db, client: t.engine.temporal.client, taskQueue, clerk: t.clerk },
     steps,
     {},
     { workflowTaskTimeout: TASK_TIMEOUT },
@@ -95,7 +81,7 @@ it('accepts a decision sent while the transition releasing its step waits for ea
 
 it('accepts a decision on a step shown waiting when the worker that released it died before its task completed', async () => {
   const taskQueue = `queued-killed-${randomUUID()}`;
-  const first = await caseWorkerOn(engine, taskQueue);
+  const first = await caseWorkerOn(t.engine, taskQueue);
   const firstRunning = first.run();
   const handle = await started(taskQueue);
   first.shutdown();
@@ -110,7 +96,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   const link = await tcpLink(inject('temporalAddress'));
   const connection = await NativeConnection.connect({ address: link.address });
   const doomed = await workerWithProjection(
-    engine,
+    t.engine,
     taskQueue,
     (project) => async (args) => {
       if (dying && has(args, 'step.approved', 'c')) await delay(HELD_MS);
@@ -124,7 +110,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   const c = handle.executeUpdate(decideUpdate, { args: [decide('c')] });
   await delay(300);
   const a = handle.executeUpdate(decideUpdate, { args: [decide('a')] });
-  const shown = async () => (await findStep(engine.database.db, handle.workflowId, 'b'))?.status;
+  const shown = async () => (await findStep(t.engine.database.db, handle.workflowId, 'b'))?.status;
   for (let i = 0; i < 200 && (await shown()) !== 'awaiting_decision'; i++) await delay(20);
   expect(await shown()).toBe('awaiting_decision');
   await link.cut();
@@ -136,7 +122,7 @@ it('accepts a decision on a step shown waiting when the worker that released it 
   // The decision on b, as the read model invites, reaches the next worker in the task that retries a's.
   const b = handle.executeUpdate(decideUpdate, { args: [decide('b')] });
   await delay(300);
-  const fresh = await caseWorkerOn(engine, taskQueue);
+  const fresh = await caseWorkerOn(t.engine, taskQueue);
   const freshRunning = fresh.run();
   try {
     const results = await Promise.allSettled([c, a, b]);
@@ -148,9 +134,9 @@ it('accepts a decision on a step shown waiting when the worker that released it 
     expect((await handle.query(stateQuery)).steps).toEqual({ a: 'approved', b: 'approved', c: 'approved' });
     // The read model and the trail are the history's: the dead task's batch replaced, the chain whole.
     for (const id of ['a', 'b', 'c'])
-      expect((await findStep(engine.database.db, handle.workflowId, id))?.status, id).toBe('approved');
+      expect((await findStep(t.engine.database.db, handle.workflowId, id))?.status, id).toBe('approved');
     const heads = await handle.query(chainHeadsQuery);
-    expect(await verifyChain(engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
+    expect(await verifyChain(t.engine.database.db, handle.workflowId, heads)).toMatchObject({ intact: true });
   } finally {
     fresh.shutdown();
     await freshRunning;

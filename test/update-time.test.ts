@@ -7,27 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { cases } from '../db/schema.ts';
 import { type DecideArgs, decideUpdate, stateQuery } from '../workflows/messages.ts';
 import { definition, step } from './fixtures/definitions.ts';
-import {
-  caseWorkerOn,
-  createClerk,
-  startCase,
-  startTestEngine,
-  type TestEngine,
-  untilAwaiting,
-  workerWithProjection,
-} from './helpers.ts';
+import { caseWorkerOn, engineWithClerk, startCase, untilAwaiting, workerWithProjection } from './helpers.ts';
 
-let engine: TestEngine;
-let clerk: string;
-beforeAll(async () => {
-  engine = await startTestEngine();
-  clerk = await createClerk(engine.database.db);
-});
-afterAll(() => engine?.stop());
+const t = engineWithClerk();
 
 const output = (name: string) => [{ name, title: name, type: 'string' as const }];
 const twoSteps = definition([step('a', { outputs: output('aNo') }), step('b', { outputs: output('bNo') })]);
@@ -49,14 +35,14 @@ it('records a decision that arrived during a long projection at the instant a re
   // pause: the database is slow, as under the chaos run's Postgres restarts).
   const taskQueue = `update-time-${randomUUID()}`;
   let hold = false;
-  const slow = await workerWithProjection(engine, taskQueue, (project) => async (args) => {
+  const slow = await workerWithProjection(t.engine, taskQueue, (project) => async (args) => {
     if (hold) await delay(HELD_MS);
     return project(args);
   });
   const slowRunning = slow.run();
 
   const handle = await startCase(
-    { db: engine.database.db, client: engine.temporal.client, taskQueue, clerk },
+    { db: t.engine.database.db, client: t.engine.temporal.client, taskQueue, clerk: t.clerk },
     twoSteps,
     {},
     { workflowTaskTimeout: TASK_TIMEOUT },
@@ -74,11 +60,11 @@ it('records a decision that arrived during a long projection at the instant a re
   slow.shutdown();
   await slowRunning;
   // A fresh worker on the same queue has no cached workflow: the query replays the history.
-  const fresh = await caseWorkerOn(engine, taskQueue);
+  const fresh = await caseWorkerOn(t.engine, taskQueue);
   const freshRunning = fresh.run();
   try {
     const replayed = (await handle.query(stateQuery)).data;
-    const [row] = await engine.database.db.select().from(cases).where(eq(cases.id, id));
+    const [row] = await t.engine.database.db.select().from(cases).where(eq(cases.id, id));
     for (const name of ['aNo', 'bNo']) {
       expect(replayed[name]?.at, name).toBeDefined();
       expect(Date.parse(replayed[name]!.at), name).toBe(Date.parse(row!.data[name]!.at));
