@@ -18,7 +18,7 @@ import { bareDecide, bareOpen } from './bare-workflow.ts';
 import { MIX, mixDefinition, mixEntryFor, mixId } from './mix.ts';
 import { type Measured, pool } from './stats.ts';
 
-export type Scenario = 'bare' | 'api' | 'http' | 'mix' | 'open';
+export type Scenario = 'bare' | 'bareown' | 'barehttp' | 'api' | 'http' | 'mix' | 'open';
 
 export interface DriverTask {
   scenario: Scenario;
@@ -88,7 +88,7 @@ async function uploadMaterials(definition: ProcessDefinition): Promise<Record<st
   return ids;
 }
 
-const usesApi = task.scenario !== 'bare';
+const usesApi = !['bare', 'bareown', 'barehttp'].includes(task.scenario);
 const materials = usesApi ? await uploadMaterials(companyStartup) : {};
 const mixMaterials: Record<string, Record<string, string>> = {};
 if (task.scenario === 'mix')
@@ -196,7 +196,7 @@ async function openCase(): Promise<void> {
 }
 
 // The Temporal client: the bare scenario's only way in; the http scenario's way to learn a case closed.
-const client = ['bare', 'http'].includes(task.scenario)
+const client = ['bare', 'bareown', 'http'].includes(task.scenario)
   ? new Client({
       connection: await Connection.connect({ address: task.temporalAddress }),
       dataConverter: dataConverterFor(
@@ -209,25 +209,60 @@ const client = ['bare', 'http'].includes(task.scenario)
   : undefined;
 let bareIds = 0;
 
-/** The same case shape on the bare workflow, driven straight through the Temporal client. */
-async function bareCase(latencies: number[]): Promise<void> {
+/** The steps of Tax and the bank, the departments the 'http' scenario reaches in their own systems. */
+const OWN_SYSTEM_STEPS = parallelApprovals
+  .filter(([, dept]) => ['TAX', 'BANK'].includes(dept))
+  .map(([s]) => s);
+
+/**
+ * The same case shape on the bare workflow, driven straight through the Temporal client; with `ownSystems`,
+ * those steps are delivered by an ordinary activity first (bench/bare-workflow.ts).
+ */
+async function bareCase(latencies: number[], ownSystems: string[] = []): Promise<void> {
   const workflowId = `bare-${process.pid}-${++bareIds}`;
   await client!.workflow.executeUpdateWithStart(bareOpen, {
     startWorkflowOperation: new WithStartWorkflowOperation('bareCaseWorkflow', {
       taskQueue: task.bareTaskQueue,
       workflowId,
       workflowIdConflictPolicy: 'FAIL',
+      args: [ownSystems],
     }),
   });
   const handle = client!.workflow.getHandle(workflowId);
   const decide = (step: string) => timed(latencies, () => handle.executeUpdate(bareDecide, { args: [step] }));
   await decide('registration');
   await Promise.all(parallelApprovals.map(([step]) => decide(step)));
+  if (ownSystems.length > 0) await handle.result(); // the deliveries done, as the http scenario waits
+  progress(STEPS_PER_CASE);
+}
+
+/**
+ * The bare workflow behind plain HTTP (bench/bare-http.ts): the same requests as apiCase, with the same
+ * bodies, to a server that only forwards them to Temporal.
+ */
+async function bareHttpCase(latencies: number[]): Promise<void> {
+  const { id } = await post<{ id: string }>('/cases', task.tokens.clerk!, {
+    processId: 'company-startup',
+    application: companyStartupApplication,
+    materials: {},
+  });
+  const decide = (step: string, dept: string, outputs: unknown) =>
+    timed(latencies, () =>
+      post(`/cases/${id}/steps/${step}/decision`, task.tokens[dept.toLowerCase()]!, {
+        outcome: 'approve',
+        opinion: '同意',
+        outputs,
+      }),
+    );
+  await decide('registration', 'SAMR', registrationApproval);
+  await Promise.all(parallelApprovals.map(([step, dept, outputs]) => decide(step, dept, outputs)));
   progress(STEPS_PER_CASE);
 }
 
 const runCase = {
-  bare: bareCase,
+  bare: (l: number[]) => bareCase(l),
+  bareown: (l: number[]) => bareCase(l, OWN_SYSTEM_STEPS),
+  barehttp: bareHttpCase,
   api: (l: number[]) => apiCase(l),
   http: (l: number[]) => apiCase(l, ['TAX', 'BANK']),
   mix: mixCase,

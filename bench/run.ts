@@ -6,9 +6,12 @@
 //   BENCH_CASES (default 150)        cases per throughput scenario
 //   BENCH_CONCURRENCY (default 10)   cases in flight at once
 //   BENCH_SERIAL_CASES (default 30)  cases for the one-case-at-a-time latency scenarios (0: none)
-//   BENCH_SCENARIOS (default bare,api,http,mix,open): 'http' = Tax and the bank on the department
-//                                    simulator; 'mix' = the realistic mix (bench/mix.ts); 'open' = the api
-//                                    scenario again with BENCH_OPEN cases open and waiting on people
+//   BENCH_SCENARIOS (default bare,barehttp,api,bareown,http,mix,open): 'http' = Tax and the bank on the
+//                                    department simulator; 'mix' = the realistic mix (bench/mix.ts); 'open' =
+//                                    the api scenario again with BENCH_OPEN cases open and waiting on people;
+//                                    'barehttp' and 'bareown' = the bare workflow behind plain HTTP
+//                                    (bench/bare-http.ts) and with Tax and the bank delivered by an ordinary
+//                                    activity: the floors of 'api' and 'http' that Temporal and HTTP set
 //   BENCH_OPEN (default 2000)        cases opened for 'open' (the issue's figure is 50000)
 //   BENCH_OPEN_CONCURRENCY (default 32)  intakes in flight while opening them
 //   BENCH_CACHED_WORKFLOWS           the in-process case workers' workflow cache (default: the engine's)
@@ -40,6 +43,7 @@ import { openConfiguredDatabase, publishCatalog, stopOnSignals } from '../servic
 import { startEmbeddedTemporal } from '../services/temporal.ts';
 import { FsMaterialStore } from '../storage/material-store.ts';
 import { bareActivities } from './bare-activities.ts';
+import { bareHttpServer } from './bare-http.ts';
 import type { DriverTask, Scenario } from './driver.ts';
 import { childrenOf, cpuSecondsOf, describeMachine, parentOf, rssOf, treeCpuSeconds } from './machine.ts';
 import { MIX, mixDefinition } from './mix.ts';
@@ -65,9 +69,13 @@ stopOnSignals(async () => {
   await stopAll();
 });
 
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,api,http,mix,open').split(',') as Scenario[];
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'bare,barehttp,api,bareown,http,mix,open').split(
+  ',',
+) as Scenario[];
 const LABELS: Record<Scenario, string> = {
   bare: 'bare Temporal (baseline)',
+  bareown: 'bare Temporal, Tax+bank by activity',
+  barehttp: 'bare Temporal behind HTTP',
   api: 'engine via API',
   http: 'engine, Tax+bank over HTTP',
   mix: 'realistic mix via API',
@@ -135,6 +143,8 @@ const app = await buildApp({
   materials: new FsMaterialStore(join(dataDir, 'materials')),
 });
 const url = await app.listen({ port: 0, host: '127.0.0.1' });
+const bareHttp = bareHttpServer(temporal.client, 'bench-bare');
+const bareHttpUrl = await bareHttp.listen({ port: 0, host: '127.0.0.1' });
 
 // The 'http' scenario: Tax and the bank are departments' own systems (the simulator, deciding at once),
 // reached over signed HTTP by their own API and worker on another task queue. The simulator runs as a
@@ -248,7 +258,7 @@ async function drive(
     label: LABELS[scenario],
     cases,
     concurrency,
-    url: scenario === 'http' ? httpUrl : onOpenSetup ? openUrl : url,
+    url: scenario === 'http' ? httpUrl : scenario === 'barehttp' ? bareHttpUrl : onOpenSetup ? openUrl : url,
     tokens,
     temporalAddress: temporal.address,
     bareTaskQueue: 'bench-bare',
@@ -333,6 +343,7 @@ const stopAll = () =>
     }
     await app.close();
     await httpApp.close();
+    await bareHttp.close();
     // The SDK's own signal handler may have begun draining them already.
     for (const worker of [caseWorker, bareWorker, httpWorker])
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -381,7 +392,9 @@ try {
   }
   let serialBaseline: number | undefined;
   // BENCH_SERIAL_CASES=0 skips the one-at-a-time scenarios (a throughput comparison needs none).
-  for (const scenario of SERIAL_CASES > 0 ? throughput.filter((s) => s !== 'mix') : []) {
+  // One at a time: the baseline, the HTTP floor and the engine's scenarios (not the mix, whose cases differ,
+  // nor the delivery floor, which only adds background work).
+  for (const scenario of SERIAL_CASES > 0 ? throughput.filter((s) => s !== 'mix' && s !== 'bareown') : []) {
     const r = await run(scenario, SERIAL_CASES, 1, serialBaseline);
     if (scenario === 'bare') {
       serialBaseline = r.stepsPerSecond;

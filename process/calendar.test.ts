@@ -168,6 +168,20 @@ describe('isWorkingDay', () => {
     }
   });
 
+  it('keeps answering CalendarRangeError for an unpublished day, until a calendar publishes its year', () => {
+    const first = (() => {
+      try {
+        return isWorkingDay(CN, '2027-01-05');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(first).toBeInstanceOf(CalendarRangeError);
+    expect(() => isWorkingDay(CN, '2027-01-05')).toThrow(first as Error);
+    // A calendar with the year published (a new calendar object, as publishing makes) answers it.
+    expect(isWorkingDay(withYear('2027', []), '2027-01-05')).toBe(true);
+  });
+
   it('rejects malformed dates', () => {
     expect(() => isWorkingDay(CN, '2025-2-3')).toThrow(RangeError);
     expect(() => isWorkingDay(CN, '2025-02-30')).toThrow(/malformed/);

@@ -267,7 +267,10 @@ export function localTimeToEpochMs(cal: WorkingCalendar, date: string, time = '0
 // days): both answers are memoised per calendar object. A calendar is data and never mutated in place,
 // so the memo is exact; WeakMaps let a finished case's calendar go.
 const officeMinutes = new WeakMap<WorkingCalendar, [number, number]>();
-const workingDays = new WeakMap<WorkingCalendar, Map<number, boolean>>();
+// Per calendar and day: working or not, or the error for a day of a year the calendar does not publish.
+// In December every deadline of a few weeks runs into the next year until it is published, and without
+// the error kept each clock computation walked to it and built it again.
+const workingDays = new WeakMap<WorkingCalendar, Map<number, boolean | CalendarRangeError>>();
 
 function officeWindow(cal: WorkingCalendar, day: number): [number, number] {
   let window = officeMinutes.get(cal);
@@ -291,10 +294,16 @@ function isWorkingDayNumber(cal: WorkingCalendar, day: number): boolean {
     workingDays.set(cal, known);
   }
   const cached = known.get(day);
-  if (cached !== undefined) return cached;
-  const working = computeWorkingDay(cal, day);
-  known.set(day, working);
-  return working;
+  if (typeof cached === 'boolean') return cached;
+  if (cached) throw cached;
+  try {
+    const working = computeWorkingDay(cal, day);
+    known.set(day, working);
+    return working;
+  } catch (error) {
+    if (error instanceof CalendarRangeError) known.set(day, error);
+    throw error;
+  }
 }
 
 function computeWorkingDay(cal: WorkingCalendar, day: number): boolean {

@@ -104,19 +104,32 @@ export class CaseClocks {
     return stepTiming(this.calendar, span, promisedDeadline);
   }
 
-  /** Deadline and yellow instant per clock, memoised by its span (they change only with it). */
+  /**
+   * Deadline and yellow instant per clock, memoised by its span (they change only with it); a deadline past
+   * the published years is memoised as its CalendarRangeError (thrown again), or every alarm computation
+   * of a December case would count its way into the next year again.
+   */
   private readonly instants = new Map<
     string,
-    { signature: string; deadline: number | undefined; yellowAt: number | undefined }
+    | { signature: string; deadline: number | undefined; yellowAt: number | undefined }
+    | { signature: string; unknown: CalendarRangeError }
   >();
 
   private memoisedInstantsOf(key: string, span: StartedSpan, limit: TimeLimit, warning: ClockWarning) {
     const signature = JSON.stringify([span.startedAt, span.pauses]);
     const memo = this.instants.get(key);
-    if (memo?.signature === signature) return memo;
-    const fresh = { signature, ...clockInstants(this.calendar, span, limit, warning) };
-    this.instants.set(key, fresh);
-    return fresh;
+    if (memo?.signature === signature) {
+      if ('unknown' in memo) throw memo.unknown;
+      return memo;
+    }
+    try {
+      const fresh = { signature, ...clockInstants(this.calendar, span, limit, warning) };
+      this.instants.set(key, fresh);
+      return fresh;
+    } catch (error) {
+      if (error instanceof CalendarRangeError) this.instants.set(key, { signature, unknown: error });
+      throw error;
+    }
   }
 
   /**
