@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/client.ts';
 import { ensureDemoUsers } from '../services/demo-users.ts';
 import { connectTemporal } from '../services/temporal.ts';
-import type { LedgerSnapshot } from '../simulator/control-types.ts';
 import { TEST_PAYLOAD_KEYS } from '../test/payload-keys.ts';
 import { ChaosClient } from './client.ts';
 import { Driver } from './driver.ts';
@@ -20,6 +19,7 @@ import { Faults, faultPlan } from './faults.ts';
 import { recordHistories } from './histories.ts';
 import { killAllNow, stopAll } from './processes.ts';
 import { report } from './report.ts';
+import { settledLedger } from './settled-ledger.ts';
 import { startEngine, startServers, startTopology, type Topology } from './topology.ts';
 import { verify } from './verify.ts';
 
@@ -124,8 +124,14 @@ try {
   await Promise.all([driver.run(cases, concurrency), faults.run(plan, driver, [2000, 6000])]);
   clearInterval(progress);
   const drivingMs = Date.now() - drivingFrom;
+  const settled = await settledLedger(topology.simulatorUrl);
+  if (settled.waitedMs > 0)
+    log(
+      `callbacks settled after ${(settled.waitedMs / 1000).toFixed(1)} s` +
+        (settled.pending ? ` (${settled.pending} still pending)` : ''),
+    );
   log('verifying');
-  const ledger = (await (await fetch(`${topology.simulatorUrl}/_control/ledger`)).json()) as LedgerSnapshot;
+  const { ledger } = settled;
   const verdict = await verify(database.db, temporal.client, ledger, driver.records, client.stats);
   console.log(report(verdict, faults.records, driver.decisionTimes, client.stats, drivingFrom, drivingMs));
   const concerned = [...new Set(verdict.violations.flatMap((v) => (v.caseId ? [v.caseId] : [])))];
