@@ -37,8 +37,10 @@ export async function bareCaseWorkflow(ownSystems: string[] = []): Promise<void>
   const deliveries: Promise<unknown>[] = [];
   const release = async () => {
     const ready = Object.keys(SHAPE).filter((s) => !released.has(s) && SHAPE[s]!.every((d) => done.has(d)));
-    for (const s of ready) released.add(s);
-    for (const s of ready) if (ownSystems.includes(s)) deliveries.push(deliver(s));
+    for (const s of ready) {
+      released.add(s);
+      if (ownSystems.includes(s)) deliveries.push(deliver(s));
+    }
     await dispatch(ready); // one local activity per Update (the engine writes at most one batch per decision)
     return ready;
   };

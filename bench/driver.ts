@@ -236,33 +236,11 @@ async function bareCase(latencies: number[], ownSystems: string[] = []): Promise
   progress(STEPS_PER_CASE);
 }
 
-/**
- * The bare workflow behind plain HTTP (bench/bare-http.ts): the same requests as apiCase, with the same
- * bodies, to a server that only forwards them to Temporal.
- */
-async function bareHttpCase(latencies: number[]): Promise<void> {
-  const { id } = await post<{ id: string }>('/cases', task.tokens.clerk!, {
-    processId: 'company-startup',
-    application: companyStartupApplication,
-    materials: {},
-  });
-  const decide = (step: string, dept: string, outputs: unknown) =>
-    timed(latencies, () =>
-      post(`/cases/${id}/steps/${step}/decision`, task.tokens[dept.toLowerCase()]!, {
-        outcome: 'approve',
-        opinion: '同意',
-        outputs,
-      }),
-    );
-  await decide('registration', 'SAMR', registrationApproval);
-  await Promise.all(parallelApprovals.map(([step, dept, outputs]) => decide(step, dept, outputs)));
-  progress(STEPS_PER_CASE);
-}
-
 const runCase = {
   bare: (l: number[]) => bareCase(l),
   bareown: (l: number[]) => bareCase(l, OWN_SYSTEM_STEPS),
-  barehttp: bareHttpCase,
+  // The engine's requests, with the same bodies, to a server that only forwards them (bench/bare-http.ts).
+  barehttp: (l: number[]) => apiCase(l),
   api: (l: number[]) => apiCase(l),
   http: (l: number[]) => apiCase(l, ['TAX', 'BANK']),
   mix: mixCase,
